@@ -1,0 +1,75 @@
+"""Sweep the development corpus: parse every transcript and report what breaks.
+
+    python scripts/sweep.py [--data ../shared/data] [--limit N] [--show CODE]
+
+Prints the share of documents that parse with no warning, warning counts by
+code, invariant failures (offsets, overlaps, lost text) and exceptions, with
+document ids so each can be looked at.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parent.parent / "shared" / "data"
+PUBLISHERS = {"wh-biden": "The White House", "wh-obama": "The White House", "wh-trump-covid": "The White House"}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--show", default="", help="list the documents that raise this warning code")
+    args = ap.parse_args()
+
+    import podium
+
+    path = args.data / "transcripts" / "transcripts.jsonl.gz"
+    if not path.exists():
+        sys.exit(f"sweep: {path} not found; pass --data.")
+    total = clean = 0
+    codes: Counter[str] = Counter()
+    shown: list[str] = []
+    broken: list[tuple[str, str]] = []
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            total += 1
+            meta = {"title": d["title"], "date": d["date"], "publisher": PUBLISHERS.get(d["collection"], "")}
+            try:
+                doc = podium.analyze(d["text"], name=d["id"], meta=meta)
+            except Exception as e:  # the sweep is here to find these
+                broken.append((d["id"], f"{type(e).__name__}: {e}"))
+                continue
+            problems = doc.check()
+            lost = doc.uncovered()
+            if problems:
+                broken.append((d["id"], "; ".join(problems[:3])))
+            if lost:
+                broken.append((d["id"], f"text lost: {lost[:80]!r}"))
+            if not doc.warnings:
+                clean += 1
+            for w in doc.warnings:
+                codes[w.code] += 1
+                if w.code == args.show and len(shown) < 40:
+                    shown.append(f"{d['id']}: {w.message}")
+            if args.limit and total >= args.limit:
+                break
+    print(f"documents: {total}   no warning: {clean} ({clean / max(total, 1):.1%})")
+    for code, n in codes.most_common():
+        print(f"  {code}: {n}")
+    print(f"broken: {len(broken)}")
+    for doc_id, why in broken[:40]:
+        print(f"  {doc_id}: {why}")
+    for s in shown:
+        print("  " + s)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+"""The ``podium`` command line.
+
+Output for people goes to stdout through Rich; errors are one sentence on
+stderr and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from . import __version__, analyze
+from .errors import PodiumError
+from .model import Transcript
+from .read import DEFAULT_MAX_BYTES
+
+app = typer.Typer(
+    name="podium",
+    help="Turn press-conference and briefing transcripts into a structured record of who said what.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+READABLE = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx", ".pdf"}
+EXIT_INPUT = 2
+
+
+def _fail(message: str, code: int = EXIT_INPUT) -> None:
+    # Plain write: Rich would wrap a long path across lines.
+    sys.stderr.write(f"podium: error: {' '.join(message.split())}\n")
+    raise typer.Exit(code)
+
+
+def _inputs(paths: list[str]) -> Iterator[str]:
+    """Expand directories (recursively, readable files only); keep files and '-' as given."""
+    for p in paths:
+        path = Path(p)
+        if p != "-" and path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and f.suffix.lower() in READABLE and not f.name.startswith("."):
+                    yield str(f)
+        else:
+            yield p
+
+
+def _analyze_one(path: str, max_bytes: int) -> Transcript:
+    if path == "-":
+        return analyze(sys.stdin.buffer.read(), name="<stdin>", max_bytes=max_bytes)
+    return analyze(Path(path), max_bytes=max_bytes)
+
+
+@app.command("analyze")
+def analyze_cmd(
+    paths: Annotated[list[str], typer.Argument(help="Files or directories to analyse; '-' reads standard input.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the podium/1 JSON contract.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write one JSON file per input into this directory.")
+    ] = None,
+    max_size: Annotated[float, typer.Option("--max-size", help="Largest input to accept, in MB.")] = DEFAULT_MAX_BYTES
+    / 1024
+    / 1024,
+) -> None:
+    """Analyse transcripts: a summary in the terminal, the JSON contract, or a directory of JSON files."""
+    max_bytes = int(max_size * 1024 * 1024)
+    files = list(_inputs(paths))
+    if not files:
+        _fail(f"no transcript files found in {', '.join(paths)}; podium reads {', '.join(sorted(READABLE))}.")
+    if output is None and len(files) == 1:
+        try:
+            doc = _analyze_one(files[0], max_bytes)
+        except PodiumError as e:
+            _fail(str(e))
+        if as_json:
+            sys.stdout.write(doc.to_json() + "\n")
+        else:
+            print_summary(doc)
+        return
+    if output is None:
+        _fail("several inputs need an output directory: add -o OUT/ to write one JSON file per input.")
+    _batch(files, output, max_bytes)
+
+
+def _batch(files: list[str], output: Path, max_bytes: int) -> None:
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        _fail(f"cannot create the output directory {output}: {e.strerror}; choose another with -o.")
+    failures: list[tuple[str, str]] = []
+    written = 0
+    used: set[str] = set()
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=False) as progress:
+        task = progress.add_task("analysing", total=len(files))
+        for f in files:
+            try:
+                doc = _analyze_one(f, max_bytes)
+                stem = "stdin" if f == "-" else Path(f).stem
+                target, n = stem, 2
+                while target in used:
+                    target, n = f"{stem}-{n}", n + 1
+                used.add(target)
+                (output / f"{target}.json").write_text(doc.to_json(), encoding="utf-8")
+                written += 1
+            except PodiumError as e:
+                failures.append((f, str(e)))
+            except Exception as e:  # a bug on one file must not lose the batch
+                logging.getLogger(__name__).exception("unexpected failure on %s", f)
+                failures.append((f, f"internal error ({type(e).__name__}: {e}); please report it"))
+            progress.advance(task)
+    out.print(f"wrote {written} of {len(files)} files to {output}/")
+    if failures:
+        if err.is_terminal:
+            table = Table(title=f"not analysed ({len(failures)})", show_lines=False)
+            table.add_column("file", overflow="fold")
+            table.add_column("why", overflow="fold")
+            for f, why in failures:
+                table.add_row(f, why)
+            err.print(table)
+        else:  # one line per failure, unwrapped, for logs and scripts
+            sys.stderr.write(f"not analysed ({len(failures)}):\n")
+            for f, why in failures:
+                sys.stderr.write(f"  {f}: {' '.join(why.split())}\n")
+        raise typer.Exit(1)
+
+
+def _words(s: str) -> int:
+    return len(s.split())
+
+
+def print_summary(doc: Transcript) -> None:
+    m = doc.meta
+    out.print(f"[bold]{m.title or '(untitled)'}[/bold]")
+    facts = [
+        ("publisher", m.publisher),
+        ("place", f"{m.place} ({m.country})" if m.place and m.country else m.place or m.country),
+        ("date", m.date),
+        ("time", m.time),
+        ("venue", m.venue),
+        ("event", m.event_type),
+        ("source", f"{doc.source.name} · {doc.source.format} · {doc.source.encoding}"),
+    ]
+    for k, v in facts:
+        if v:
+            out.print(f"  [dim]{k:>9}[/dim]  {v}", markup=True)
+
+    turns_of: dict[str, int] = {}
+    words_of: dict[str, int] = {}
+    for t in doc.turns:
+        turns_of[t.speaker] = turns_of.get(t.speaker, 0) + 1
+        words_of[t.speaker] = words_of.get(t.speaker, 0) + _words(t.text)
+    table = Table(title=f"participants ({len(doc.speakers)})", title_justify="left")
+    for col in ("id", "name", "role", "title", "country", "outlet", "present", "turns", "words"):
+        table.add_column(col, justify="right" if col in ("turns", "words") else "left")
+    for s in doc.speakers:
+        table.add_row(
+            s.id,
+            s.name or "—",
+            s.role,
+            s.title or "",
+            s.country or "",
+            s.outlet or "",
+            "yes" if s.present else "[red]absent[/red]",
+            str(turns_of.get(s.id, 0)),
+            f"{words_of.get(s.id, 0):,}",
+        )
+    out.print(table)
+
+    names = {s.id: s.name or s.id for s in doc.speakers}
+    turn_table = Table(title=f"turns ({len(doc.turns)})", title_justify="left")
+    for col in ("#", "speaker", "label", "kind", "words", "opening words"):
+        turn_table.add_column(col, overflow="ellipsis", no_wrap=col == "opening words")
+    shown = doc.turns if len(doc.turns) <= 60 else doc.turns[:30] + doc.turns[-10:]
+    for t in shown:
+        if len(doc.turns) > 60 and t is doc.turns[-10]:
+            turn_table.add_row("…", f"{len(doc.turns) - 40} more", "", "", "", "")
+        opening = " ".join(t.text.split()[:14])
+        turn_table.add_row(
+            t.id,
+            names.get(t.speaker, t.speaker),
+            t.label or "(none)",
+            t.kind + (" · interpreted" if t.interpreted else ""),
+            str(_words(t.text)),
+            opening,
+        )
+    out.print(turn_table)
+
+    if doc.notes:
+        nt = Table(title=f"editorial notes ({len(doc.notes)})", title_justify="left")
+        for col in ("type", "text", "turn"):
+            nt.add_column(col)
+        for n in doc.notes[:40]:
+            nt.add_row(n.type + (f" · {n.subtype}" if n.subtype else ""), n.text, n.turn or "")
+        out.print(nt)
+    out.print(f"{len(doc.sentences):,} sentences · {_words(doc.text):,} words")
+    if doc.warnings:
+        out.print(f"[yellow]warnings ({len(doc.warnings)})[/yellow]")
+        for w in doc.warnings:
+            out.print(f"  [yellow]{w.code}[/yellow]: {w.message}")
+
+
+@app.command("version")
+def version_cmd() -> None:
+    """Print podium's version."""
+    out.print(__version__)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("podium: interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+"""Errors a user can act on. Their message is one sentence: what, where, what to do."""
+
+
+class PodiumError(Exception):
+    """Base class for podium's own errors."""
+
+
+class InputError(PodiumError):
+    """The input cannot be read as a transcript (missing, empty, binary, too large...)."""

@@ -1,0 +1,237 @@
+"""Stage ``segment``: the text → metadata spans and labelled turns.
+
+Reads ``text`` (and the caller's hints); writes ``turns`` (plus ``meta`` and
+``meta_spans``, the header it had to read to find where speech starts). Each
+turn's ``speaker`` is left empty here; the ``speakers`` stage resolves labels
+to people.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Meta, MetaSpan, Transcript, Turn
+from ..pipeline import Context, stage
+from . import metadata as md
+from .labels import LabelMatch, fold, match_label
+
+# How many non-empty lines at the top may be metadata before speech must begin.
+HEADER_LINES = 12
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    for m in re.finditer(r"\n", text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return spans
+
+
+def _accept_title_labels(matches: list[LabelMatch | None], lines: list[str]) -> None:
+    """Title-case labels without other evidence count when they recur as labels."""
+    counts = Counter(fold(m.label) for m in matches if m is not None and m.needs_evidence)
+    for i, m in enumerate(matches):
+        if m is None or not m.needs_evidence:
+            continue
+        words = m.label.split()
+        if counts[fold(m.label)] >= 2 and 1 <= len(words) <= 5:
+            m.needs_evidence = False
+        else:
+            matches[i] = None
+
+
+@stage("segment", requires=("text",), provides="turns")
+def segment(doc: Transcript, ctx: Context) -> None:
+    text = doc.text
+    kb = ctx.knowledge
+    spans = _lines(text)
+    lines = [text[a:b] for a, b in spans]
+    matches: list[LabelMatch | None] = [match_label(line, kb) for line in lines]
+    _accept_title_labels(matches, lines)
+
+    first_label = next((i for i, m in enumerate(matches) if m is not None), len(lines))
+    meta = doc.meta if doc.meta is not None else Meta()
+    doc.meta = meta
+    header_end = _read_header(doc, ctx, spans, lines, first_label)
+
+    turns: list[Turn] = []
+    if header_end is not None:
+        # Speech before the first label: an unlabelled opening turn.
+        start, end = header_end
+        turns.append(Turn(id="", speaker="", label=None, start=start, end=end, text=text[start:end]))
+        doc.warn(
+            "unlabelled_text",
+            "text before the first speaker label is not metadata; it is kept as an unlabelled turn",
+            start=start,
+            end=end,
+        )
+
+    label_lines = [i for i, m in enumerate(matches) if m is not None]
+    for k, i in enumerate(label_lines):
+        m = matches[i]
+        assert m is not None
+        line_start = spans[i][0]
+        stop_line = label_lines[k + 1] if k + 1 < len(label_lines) else len(lines)
+        content_start = line_start + m.content_start
+        if m.content_start >= len(lines[i]):
+            # The label stands alone on its line: speech begins on the next non-empty line.
+            j = i + 1
+            while j < stop_line and not lines[j].strip():
+                j += 1
+            content_start = spans[j][0] if j < stop_line else spans[i][1]
+            content_start += len(lines[j]) - len(lines[j].lstrip()) if j < stop_line else 0
+        last = stop_line - 1
+        # Trailing end marks and times are metadata, not speech.
+        while last > i:
+            s = lines[last].strip()
+            if not s:
+                last -= 1
+            elif md.is_end_line(s) or md.time_of(s):
+                a, b = spans[last]
+                lead = len(lines[last]) - len(lines[last].lstrip())
+                _add_meta(doc, "end" if md.is_end_line(s) else "end_time", a + lead, a + lead + len(s))
+                if md.time_of(s) and not meta.end_time:
+                    meta.end_time = md.time_of(s)
+                last -= 1
+            else:
+                break
+        end = spans[last][1] if last > i else spans[i][1]
+        end = max(content_start, len(text[:end].rstrip()))
+        turns.append(
+            Turn(
+                id="",
+                speaker="",
+                label=m.label,
+                start=content_start,
+                end=end,
+                text=text[content_start:end],
+                label_start=line_start + (len(lines[i]) - len(lines[i].lstrip())),
+                label_end=line_start + m.label_end,
+            )
+        )
+    for n, t in enumerate(turns, 1):
+        t.id = f"t{n}"
+    doc.turns = turns
+    doc.meta_spans.sort(key=lambda s: s.start)
+    if not turns:
+        doc.warn("no_speech", "the document holds metadata only; no speech was found")
+
+
+def _add_meta(doc: Transcript, field: str, start: int, end: int) -> None:
+    doc.meta_spans.append(MetaSpan(field, start, end, doc.text[start:end]))
+
+
+def _read_header(
+    doc: Transcript, ctx: Context, spans: list[tuple[int, int]], lines: list[str], first_label: int
+) -> tuple[int, int] | None:
+    """Classify the lines before the first label; return the span of speech among them, if any."""
+    kb = ctx.knowledge
+    meta = doc.meta
+    hints = ctx.hints
+    hint_title = hints.get("title")
+    seen = 0
+    title_lines: list[str] = []
+    prose_start: int | None = None
+    last_prose_end: int | None = None
+    for i in range(first_label):
+        line = lines[i]
+        s = line.strip()
+        if not s:
+            continue
+        a = spans[i][0] + len(line) - len(line.lstrip())
+        b = a + len(s)
+        seen += 1
+        if prose_start is not None or seen > HEADER_LINES:
+            if prose_start is None:
+                prose_start = a
+            # Inside speech, only a trailing end mark or time is still metadata (handled below).
+            last_prose_end = b
+            continue
+        kind = _header_kind(s, kb, hint_title, bool(title_lines), meta)
+        if kind is None:
+            prose_start, last_prose_end = a, b
+            continue
+        _add_meta(doc, kind, a, b)
+        if kind == "title":
+            title_lines.append(s)
+        elif kind == "source":
+            found = md.parse_source_line(s, kb) or {}
+            if not found and (pub := kb.find_publisher(s)) is not None:
+                found = {"publisher": pub.name}
+            meta.publisher = meta.publisher or found.get("publisher")
+            meta.place = meta.place or found.get("place")
+            meta.country = meta.country or found.get("country")
+        elif kind == "date":
+            meta.date = meta.date or md.parse_date(s)
+        elif kind == "time":
+            meta.time = meta.time or md.time_of(s)
+        elif kind == "venue":
+            meta.venue = meta.venue or s
+    if title_lines:
+        meta.title = meta.title or " ".join(title_lines)
+    meta.title = meta.title or hint_title
+    meta.date = meta.date or md.parse_date(meta.title or "") or hints.get("date")
+    meta.publisher = meta.publisher or hints.get("publisher")
+    meta.event_type = meta.event_type or md.event_type(meta.title)
+    if meta.url is None and hints.get("url"):
+        meta.url = hints["url"]
+    if prose_start is None:
+        return None
+    # Trim metadata lines that close the unlabelled stretch (a time or end mark).
+    return _trim_tail(doc, spans, lines, prose_start, last_prose_end or prose_start, first_label)
+
+
+def _trim_tail(
+    doc: Transcript,
+    spans: list[tuple[int, int]],
+    lines: list[str],
+    start: int,
+    end: int,
+    first_label: int,
+) -> tuple[int, int]:
+    i = first_label - 1
+    while i >= 0 and spans[i][0] >= start:
+        s = lines[i].strip()
+        if not s:
+            i -= 1
+            continue
+        if md.is_end_line(s) or md.time_of(s):
+            a = spans[i][0] + len(lines[i]) - len(lines[i].lstrip())
+            _add_meta(doc, "end" if md.is_end_line(s) else "time", a, a + len(s))
+            end = min(end, spans[i][0])
+            i -= 1
+            continue
+        break
+    end = len(doc.text[:end].rstrip())
+    return start, max(start, end)
+
+
+def _header_kind(
+    s: str, kb, hint_title: str | None, have_title: bool, meta: Meta
+) -> str | None:
+    if hint_title and fold(s) == fold(hint_title):
+        return "title"
+    if md.is_end_line(s):
+        return "end"
+    if md.time_of(s):
+        return "time"
+    if md.is_date_line(s):
+        return "date"
+    if md.parse_source_line(s, kb):
+        return "source"
+    if md.is_venue_line(s):
+        return "venue"
+    if kb.find_publisher(s) is not None:
+        return "source"
+    if md.is_stock_heading(s):
+        return "heading"
+    if not have_title and not hint_title and md.looks_like_title(s):
+        return "title"
+    if have_title and md.is_heading_line(s):
+        return "title"
+    if md.is_heading_line(s):
+        return "heading"
+    return None

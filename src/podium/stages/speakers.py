@@ -1,0 +1,564 @@
+"""Stage ``speakers``: labels → people, with roles, countries and outlets.
+
+Reads ``turns`` and ``meta``; writes ``speakers`` and fills each turn's
+``speaker`` and ``kind``. One speaker per person, not per label:
+``SECRETARY POMPEO``, ``Secretary Pompeo`` and the title's "Michael R. Pompeo"
+are one person; ``THE PRESIDENT`` is the head of state the title or the
+knowledge base names at the document's date. Reporters' ``Q``/``QUESTION``
+turns are separate speakers unless the text ties them together (a
+self-introduction, the moderator's call, a vocative that opens the answer
+naming the same person). People named in the title, or addressed by a
+question, who never speak become speakers with ``present: false`` and an
+``absent_principal`` warning. Every name, country and outlet keeps where it
+came from in ``evidence``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..knowledge import Knowledge, Office, Official
+from ..model import Speaker, Transcript, Turn
+from ..pipeline import Context, stage
+from .labels import _strip_role, fold
+
+_NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|[A-Z]\.|de|da|van|von|bin|al|la|le|del))*?\s+[A-Z][\w'’-]+"
+_INTRO_LEAD = (
+    r"^(?:\s*\([^)]*\)\s*|\s*\[[^\]]*\]\s*)*"  # notes such as "(Via interpreter)"
+    r"(?:(?:Great|Yes|Hi|Hello|Okay|OK|Sure|So|Well)[.!,]?\s+)*"
+    r"(?:(?:Thank you|Thanks|Good (?:morning|afternoon|evening)|Hello|Hi)[^.!?]{0,60}[.!]\s*)*"
+)
+_INTRO_IAM = re.compile(
+    _INTRO_LEAD
+    + r"(?:I'm|I am|My name is|This is|It's)\s+(?P<name>"
+    + _NAME
+    + r")(?:\s*(?:,|from|with|of)\s+(?P<outlet>(?:the\s+)?[A-Z][^.,;!?]{1,60}))?"
+)
+_INTRO_COMMA = re.compile(
+    _INTRO_LEAD + r"(?P<name>" + _NAME + r"),\s+(?:from\s+|with\s+)?(?P<outlet>[^.;!?,]{2,60})[.,]"
+)
+_OUTLET_WORDS = re.compile(
+    r"\b(?:newspaper|channel|TV|television|radio|news|agency|times|post|journal|daily|gazette|"
+    r"magazine|press|broadcasting|network|wire|tribune|herald|telegraph|media|online|\d{1,3})$",
+    re.I,
+)
+_CALL = re.compile(
+    r"(?:^|[.!?]\s+)(?:(?:Go ahead|Yes|Yeah|Please|Okay|OK|Sure|All right|Over to you|Let's go to|"
+    r"Let me go to|We'll go to|Next question(?: from)?|The floor is yours|Then)\s*,?\s+)?"
+    r"(?P<who>[A-Z][\w'’&.-]*(?:\s+[A-Z0-9][\w'’&.-]*){0,4}),?\s+(?:please|go ahead|you have the floor)\b"
+    r"|(?:^|[.!?]\s+)(?:Go ahead|Yes|Yeah|Okay|OK|Sure|All right|Next),\s+(?P<first>[A-Z][a-z]+)\s*[.!]?\s*$"
+)
+_VOCATIVE = re.compile(r"^(?:\s*\([^)]*\)\s*)?(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?),\s")
+_ADDRESS = re.compile(
+    r"\b(?:questions?|one|this)\s+(?:is\s+)?(?:to|for)\s+(?P<who>(?:the\s+)?(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?"
+    r"(?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)"
+    r"|(?:^|[.?!]\s+|\n)(?:And\s+|But\s+|So\s+)?(?P<voc>(?:Mr|Ms|Mrs|Madam|Dr)\.?\s+(?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+)"
+    r",\s*(?:if I could|can|could|would|will|why|what|how|do|does|did|is|are|was|were|have|has|when|where|who|I|let)\b"
+)
+_TITLE_SPLIT = re.compile(r"\s*(?:,|\band\b|\bAnd\b|&|\bwith\b|\bWith\b)\s*")
+_TITLE_TAIL = re.compile(
+    r"\s+(?:at|At|in|In|on|On|after|After|before|Before|during|During|to|To|for|For|aboard|Aboard|en route|En Route|following|Following)\s+.*$"
+)
+_TITLE_LEAD = re.compile(
+    r"^.*?\b(?:by|By|of|Of|with|With|between|Between|Remarks|Statement|Interview|Briefing)\s+", re.S
+)
+_TITLE_STOP = frozenset(
+    fold(w)
+    for w in """
+    press briefing conference availability joint remarks statement statements call background
+    senior administration official officials team response house white public health room
+    meeting meetings summit media news transcript gaggle q&a session participants members
+    department ministry office council committee task force the a an of on at in to for
+    """.split()
+)
+_JOURNALIST_GENERIC = frozenset({"journalist"})
+
+
+@dataclass
+class ParsedLabel:
+    label: str
+    generic: Office | None = None
+    honorific: str | None = None
+    office: Office | None = None
+    office_text: str | None = None
+    name: str | None = None
+    qualifier: str | None = None  # country from "President of Russia ..."
+    role_text: str | None = None
+    outlet: str | None = None
+    outlet_country: str | None = None
+
+
+@dataclass
+class Person:
+    """A speaker being built: every label and turn that belongs to one person."""
+
+    key: str
+    labels: list[str] = field(default_factory=list)
+    parsed: list[ParsedLabel] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
+    name: str | None = None
+    title: str | None = None
+    role: str | None = None
+    country: str | None = None
+    outlet: str | None = None
+    present: bool = True
+    official: Official | None = None
+    evidence: dict[str, str] = field(default_factory=dict)
+
+    def set(self, attr: str, value: str | None, why: str) -> None:
+        if value and not getattr(self, attr):
+            setattr(self, attr, value)
+            self.evidence[attr] = why
+
+
+def parse_label(label: str, kb: Knowledge) -> ParsedLabel:
+    core, role_text = _strip_role(label.strip())
+    p = ParsedLabel(label=label, role_text=role_text)
+    generic = kb.generic_label(core)
+    if generic is not None:
+        p.generic = generic
+        return p
+    if re.match(r"^(?:speaker|participant|reporter|questioner|voice)\s*\d+$", core, re.I):
+        p.generic = kb.generic_label(core.split()[0]) or Office(core.split()[0].lower(), "other", None, "generic")
+        return p
+    words = core.split()
+    if words and words[0].lower() == "the" and len(words) > 1:
+        words = words[1:]
+    if words and words[0].lower().rstrip(".") in kb.honorifics:
+        p.honorific = words.pop(0)
+    # The longest office phrase at the front: "UNDER SECRETARY BASS", "FOREIGN MINISTER LAVROV".
+    for n in range(min(6, len(words)), 0, -1):
+        office = kb.find_office(" ".join(words[:n]))
+        if office is not None and office.kind not in ("honorific", "generic"):
+            p.office, p.office_text = office, " ".join(words[:n])
+            words = words[n:]
+            break
+    if p.office is not None and words and words[0].lower() == "of":
+        for n in range(min(4, len(words) - 1), 0, -1):
+            code = kb.country_code(" ".join(words[1 : 1 + n]))
+            if code:
+                p.qualifier = code
+                p.office_text = f"{p.office_text} {' '.join(words[: 1 + n])}"
+                words = words[1 + n :]
+                break
+    if words and words[0].lower().rstrip(".") in kb.honorifics:
+        p.honorific = p.honorific or words.pop(0)
+    p.name = " ".join(words) or None
+    if p.name is None and p.office is None and p.honorific is None:
+        p.name = core
+    if p.office is None and p.honorific is None and p.name and not kb.find_officials(p.name):
+        outlet = kb.find_outlet(p.name)
+        if outlet is not None:
+            p.outlet, p.outlet_country = outlet.name, outlet.country
+    if role_text:
+        outlet = kb.find_outlet(role_text) or kb.outlet_in(role_text)
+        if outlet is not None and p.office is None:
+            p.outlet, p.outlet_country = outlet.name, outlet.country
+        elif p.office is None:
+            for n in range(len(role_text.split()), 0, -1):
+                for i in range(0, len(role_text.split()) - n + 1):
+                    office = kb.find_office(" ".join(role_text.split()[i : i + n]))
+                    if office is not None and office.kind not in ("honorific", "generic"):
+                        p.office, p.office_text = office, role_text
+                        break
+                if p.office is not None:
+                    break
+    return p
+
+
+def _display(name: str) -> str:
+    """``POMPEO`` → ``Pompeo``; mixed case is kept as written."""
+    if name.isupper():
+        return " ".join(
+            w if len(w) <= 2 and w.endswith(".") else w[:1] + w[1:].lower() for w in name.split()
+        )
+    return name
+
+
+def _surname(name: str) -> str:
+    words = [w for w in re.split(r"\s+", name) if w]
+    return fold(words[-1]) if words else ""
+
+
+def title_people(title: str | None, kb: Knowledge) -> list[tuple[str, str | None]]:
+    """People the title names, with the office written before each name."""
+    if not title:
+        return []
+    t = _TITLE_LEAD.sub("", title, count=1) if _TITLE_LEAD.search(title) else title
+    t = re.sub(r"\s*,\s*(?:19|20)\d{2}$|\s*,?\s*\b[A-Z][a-z]+ \d{1,2},?\s*(?:19|20)\d{2}$", "", t)
+    t = _TITLE_TAIL.sub("", t)
+    people: list[tuple[str, str | None]] = []
+    for part in _TITLE_SPLIT.split(t):
+        words = part.split()
+        if not words:
+            continue
+        office_text = None
+        for n in range(min(6, len(words) - 1), 0, -1):
+            office = kb.find_office(" ".join(words[:n]))
+            if office is not None and office.kind not in ("honorific", "generic"):
+                office_text = " ".join(words[:n])
+                words = words[n:]
+                break
+        if words and words[0].lower() == "of" and office_text:
+            continue
+        while words and words[0].lower().rstrip(".") in kb.honorifics:
+            words = words[1:]
+        name = " ".join(words)
+        if not words or len(words) > 4:
+            continue
+        if any(fold(w) in _TITLE_STOP for w in words) or not all(
+            re.match(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|de|da|van|von|bin|al|der)$", w) for w in words
+        ):
+            continue
+        if len(words) == 1 and not (office_text or kb.find_officials(name)):
+            continue
+        if kb.country_code(name) or kb.find_outlet(name):
+            continue
+        people.append((name, office_text))
+    return people
+
+
+@stage("speakers", requires=("turns",), provides="speakers")
+def speakers(doc: Transcript, ctx: Context) -> None:
+    kb = ctx.knowledge
+    date = doc.meta.date
+    publisher = kb.find_publisher(doc.meta.publisher) if doc.meta.publisher else None
+    home = publisher.country if publisher is not None and publisher.kind in ("government", "ministry") else None
+    persons: dict[str, Person] = {}
+    order: list[str] = []
+
+    def person(key: str) -> Person:
+        if key not in persons:
+            persons[key] = Person(key)
+            order.append(key)
+        return persons[key]
+
+    parsed_cache: dict[str, ParsedLabel] = {}
+    journalist_count = 0
+    named: dict[str, str] = {}  # surname key -> person key
+    # Title people first so that labels attach to them.
+    title_names = title_people(doc.meta.title, kb)
+    for name, office_text in title_names:
+        sur = _surname(name)
+        if sur in named:
+            continue
+        p = person(f"name:{sur}")
+        p.set("name", name, "title")
+        if office_text:
+            p.set("title", office_text, "title")
+        p.present = False
+        named[sur] = p.key
+
+    for turn in doc.turns:
+        if turn.label is None:
+            continue
+        pl = parsed_cache.get(turn.label)
+        if pl is None:
+            pl = parsed_cache[turn.label] = parse_label(turn.label, kb)
+        if pl.generic is not None and pl.generic.role == "journalist":
+            journalist_count += 1
+            key = f"journalist:{journalist_count}"
+        elif pl.generic is not None:
+            key = f"generic:{fold(_strip_role(turn.label)[0])}"
+        elif pl.outlet is not None and not pl.office and not pl.honorific:
+            key = f"outlet:{fold(pl.outlet)}"
+        elif pl.name:
+            sur = _surname(pl.name)
+            key = named.setdefault(sur, f"name:{sur}")
+        elif pl.office is not None:
+            key = _office_holder_key(pl, persons, kb, date, home)
+        else:
+            key = f"label:{fold(turn.label)}"
+        p = person(key)
+        p.present = True
+        if turn.label not in p.labels:
+            p.labels.append(turn.label)
+            p.parsed.append(pl)
+        p.turns.append(turn)
+
+    for p in persons.values():
+        _describe(p, kb, date, home)
+
+    _unlabelled_turns(doc, persons, person, title_names)
+    _journalists(doc, persons, kb)
+    _addressed(doc, persons, person, kb, date)
+    _merge_named_journalists(persons, order)
+
+    speakers_out: list[Speaker] = []
+    used: set[str] = set()
+    for key in order:
+        p = persons.get(key)
+        if p is None or (not p.turns and p.present):
+            continue
+        sid = _slug(p, used)
+        used.add(sid)
+        speakers_out.append(
+            Speaker(
+                id=sid,
+                name=p.name,
+                labels=p.labels,
+                role=p.role or "principal",
+                title=p.title,
+                country=p.country,
+                outlet=p.outlet,
+                present=p.present,
+                evidence=p.evidence,
+                kb_id=p.official.id if p.official else None,
+            )
+        )
+        for t in p.turns:
+            t.speaker = sid
+        if not p.present and (p.role or "principal") == "principal":
+            doc.warn(
+                "absent_principal",
+                f"{p.name or sid} is named in the {p.evidence.get('present', 'title')} but has no turn "
+                "in this version of the transcript",
+                speaker=sid,
+            )
+    doc.speakers = speakers_out
+    _turn_kinds(doc)
+
+
+def _office_holder_key(pl: ParsedLabel, persons: dict[str, Person], kb: Knowledge, date, home) -> str:
+    """``THE PRESIDENT`` → the title's president, else the office holder the knowledge base names."""
+    phrase = pl.office.phrase if pl.office else ""
+    for key, p in persons.items():
+        if p.title and kb.find_office(p.title) is not None and kb.find_office(p.title).phrase == phrase:
+            if key.startswith("name:"):
+                return key
+    country = pl.qualifier or home
+    holder = _holder(kb, phrase, country, date)
+    if holder is not None:
+        sur = _surname(holder.name)
+        return f"name:{sur}"
+    return f"office:{phrase}:{country or ''}"
+
+
+def _holder(kb: Knowledge, phrase: str, country: str | None, date: str | None) -> Official | None:
+    """The one person who held ``phrase`` (e.g. "president") for ``country`` at ``date``."""
+    if not (phrase and country and date):
+        return None
+    target = fold(phrase)
+    found = {
+        o.id: o
+        for o in kb.officials
+        if o.country == country
+        and (o.start or "") <= date
+        and (not o.end or date <= o.end)
+        and fold(o.office).split(" of ")[0] == target
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _describe(p: Person, kb: Knowledge, date: str | None, home: str | None) -> None:
+    """Name, title, role, country and official from the labels and the knowledge base."""
+    for pl in p.parsed:
+        if pl.generic is not None:
+            p.set("role", pl.generic.role, f"label {pl.label!r}")
+            continue
+        if pl.outlet and not pl.office and not pl.honorific and not pl.name:
+            p.set("outlet", pl.outlet, f"label {pl.label!r}")
+        if pl.outlet and (pl.role_text or pl.label == pl.name):
+            p.set("role", "journalist", f"label {pl.label!r} names an outlet")
+            p.set("outlet", pl.outlet, f"label {pl.label!r}")
+            p.set("country", pl.outlet_country, "outlet")
+        if pl.office is not None:
+            p.set("title", _display(pl.office_text or pl.office.phrase), f"label {pl.label!r}")
+            p.set("role", pl.office.role, f"office {pl.office.phrase!r}")
+            p.set("country", pl.qualifier or pl.office.country, f"label {pl.label!r}")
+    names = [pl.name for pl in p.parsed if pl.name and not pl.generic]
+    if p.name is None and names:
+        longest = max(names, key=lambda n: len(n.split()))
+        p.set("name", _display(longest), "label")
+    hint = next((pl.office.phrase for pl in p.parsed if pl.office is not None), None)
+    lookup = p.name or ""
+    if lookup and p.role not in ("journalist", "moderator", "interpreter") and not p.outlet:
+        official = kb.find_official(lookup, date, hint)
+        if official is None and " " in lookup:
+            official = kb.find_official(lookup.split()[-1], date, hint)
+        if official is not None:
+            p.official = official
+            if p.name is None or len(official.name.split()) >= len(p.name.split()):
+                p.name = official.name
+                p.evidence["name"] = f"knowledge {official.id}"
+            # The knowledge base's office ("Secretary of State") beats the label's ("SECRETARY").
+            p.title = official.office
+            p.evidence["title"] = f"knowledge {official.id}"
+            p.set("country", official.country, f"knowledge {official.id}")
+    if p.key.startswith("name:") and p.name is None:
+        p.set("name", p.key.split(":", 1)[1].title(), "label")
+    p.set("role", "principal", "default")
+    if p.role == "principal" and not p.country and home and p.present:
+        p.set("country", home, "publisher")
+
+
+def _unlabelled_turns(doc, persons, person, title_names) -> None:
+    for turn in doc.turns:
+        if turn.label is not None:
+            continue
+        # The opening statement's speaker: the title's one person, where there is one.
+        if len(title_names) == 1:
+            p = persons[f"name:{_surname(title_names[0][0])}"]
+            p.present = True
+            p.evidence.setdefault("unlabelled_turn", "title names one person")
+        else:
+            p = person("unlabelled")
+            p.role = "other"
+            p.evidence["role"] = "no label and no single person in the title"
+        p.turns.insert(0, turn)
+
+
+def _outlet_name(text: str, kb: Knowledge) -> tuple[str, str | None] | None:
+    text = text.strip().rstrip(".")
+    outlet = kb.find_outlet(text) or kb.outlet_in(text)
+    if outlet is not None:
+        return outlet.name, outlet.country
+    if _OUTLET_WORDS.search(text) and len(text.split()) <= 6:
+        return text, None
+    return None
+
+
+def _journalists(doc: Transcript, persons: dict[str, Person], kb: Knowledge) -> None:
+    """Names and outlets of reporters: self-introductions, the moderator's call, vocatives."""
+    by_turn = {t.id: p for p in persons.values() for t in p.turns}
+    turns = doc.turns
+    for i, turn in enumerate(turns):
+        p = by_turn.get(turn.id)
+        if p is None or p.role != "journalist":
+            continue
+        head = turn.text[:300]
+        m = _INTRO_IAM.match(head) or _INTRO_COMMA.match(head)
+        if m:
+            name = m.group("name")
+            outlet = m.group("outlet") if "outlet" in m.groupdict() else None
+            found = _outlet_name(outlet, kb) if outlet else None
+            if m.re is _INTRO_COMMA and found is None:
+                pass  # "Thank you, Mr. Secretary, ..." is not an introduction
+            elif not kb.find_office(name.split()[0]) and fold(name.split()[0]) not in kb.discourse_words:
+                p.set("name", name, "self-introduction")
+                if found:
+                    p.set("outlet", found[0], "self-introduction")
+                    p.set("country", found[1], "outlet")
+        if i > 0 and (p.name is None or p.outlet is None):
+            prev = turns[i - 1]
+            prev_p = by_turn.get(prev.id)
+            if prev_p is not None and prev_p.role in ("moderator", "principal"):
+                tail = prev.text[-200:]
+                for cm in _CALL.finditer(tail):
+                    who = cm.group("who") or cm.group("first")
+                    if not who or fold(who.split()[0]) in kb.discourse_words:
+                        continue
+                    found = _outlet_name(who, kb)
+                    if found:
+                        p.set("outlet", found[0], "moderator's call")
+                        p.set("country", found[1], "outlet")
+                    elif not kb.country_code(who) and not kb.find_office(who):
+                        p.set("name", who, "called on by name")
+        if i + 1 < len(turns):
+            nxt = turns[i + 1]
+            nxt_p = by_turn.get(nxt.id)
+            if nxt_p is not None and nxt_p.role == "principal":
+                vm = _VOCATIVE.match(nxt.text)
+                if vm:
+                    who = vm.group("name")
+                    first = fold(who.split()[0])
+                    if (
+                        first not in kb.discourse_words
+                        and kb.find_office(who) is None
+                        and kb.country_code(who) is None
+                        and not kb.find_officials(who)
+                    ):
+                        p.set("name", who, "vocative in the answer")
+
+
+def _addressed(doc, persons, person, kb: Knowledge, date) -> None:
+    """People a question is put to who never speak: absent principals."""
+    surnames = {k.split(":", 1)[1]: k for k in persons if k.startswith("name:")}
+    for turn in doc.turns:
+        p = next((q for q in persons.values() if turn in q.turns), None)
+        if p is None or p.role != "journalist":
+            continue
+        for m in _ADDRESS.finditer(turn.text):
+            who = (m.group("who") or m.group("voc") or "").strip()
+            words = [w for w in who.split() if w.lower().rstrip(".") not in kb.honorifics and w.lower() != "the"]
+            if not words:
+                continue
+            while words and kb.find_office(words[0]) is not None and len(words) > 1:
+                words = words[1:]
+            sur = fold(words[-1])
+            if sur in surnames:
+                continue
+            official = kb.find_official(" ".join(words), date)
+            if official is None:
+                continue
+            sur = _surname(official.name)
+            if sur in surnames:
+                continue
+            q = person(f"name:{sur}")
+            q.present = False
+            q.official = official
+            q.set("name", official.name, f"knowledge {official.id}")
+            q.set("title", official.office, f"knowledge {official.id}")
+            q.set("country", official.country, f"knowledge {official.id}")
+            q.set("role", "principal", "addressed by a question")
+            q.evidence["present"] = "questions"
+            surnames[sur] = q.key
+
+
+def _merge_named_journalists(persons: dict[str, Person], order: list[str]) -> None:
+    """Two reporter turns that name the same person are one speaker."""
+    seen: dict[str, Person] = {}
+    for key in list(order):
+        p = persons.get(key)
+        if p is None or p.role != "journalist" or not key.startswith("journalist:") or not p.name:
+            continue
+        k = fold(p.name)
+        if k in seen:
+            first = seen[k]
+            first.turns.extend(p.turns)
+            first.turns.sort(key=lambda t: t.start)
+            for attr in ("outlet", "country"):
+                if getattr(p, attr):
+                    first.set(attr, getattr(p, attr), p.evidence.get(attr, ""))
+            del persons[key]
+        else:
+            seen[k] = p
+
+
+def _slug(p: Person, used: set[str]) -> str:
+    if p.key.startswith("journalist:") and not p.name:
+        base = "journalist-" + p.key.split(":", 1)[1]
+    elif p.name:
+        base = re.sub(r"[^a-z0-9]+", "-", fold(p.name)).strip("-")
+    else:
+        base = re.sub(r"[^a-z0-9]+", "-", fold(p.key.split(":", 1)[-1])).strip("-")
+    base = base or "speaker"
+    sid, n = base, 2
+    while sid in used:
+        sid, n = f"{base}-{n}", n + 1
+    return sid
+
+
+def _turn_kinds(doc: Transcript) -> None:
+    roles = {s.id: s.role for s in doc.speakers}
+    asked = False
+    for t in doc.turns:
+        role = roles.get(t.speaker, "other")
+        if role == "journalist":
+            questioning = "?" in t.text or re.search(
+                r"\b(?:whether|wonder if|could you|can you|would you|tell us|I want to ask|my question|"
+                r"a question|follow up)\b",
+                t.text,
+                re.I,
+            )
+            t.kind = "question" if questioning else "other"
+            asked = asked or bool(questioning)
+        elif role == "moderator":
+            t.kind = "moderation"
+        elif role == "principal":
+            t.kind = "answer" if asked else "statement"
+        else:
+            t.kind = "other"
+        if role == "moderator" and "?" not in t.text:
+            asked = False

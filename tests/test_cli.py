@@ -1,0 +1,85 @@
+"""The command line: summary, JSON, batches, standard input and bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import SEED
+
+
+def run(*args, stdin: bytes | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "podium.cli", *args],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+def test_summary():
+    r = run("analyze", str(SEED))
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.decode()
+    for expected in ("Michael R. Pompeo And Sergey Lavrov", "Voltaire Network", "Sochi", "2019-05-14",
+                     "Kommersant", "absent", "absent_principal", "Via interpreter"):
+        assert expected in out
+
+
+def test_json_is_the_contract():
+    r = run("analyze", str(SEED), "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["schema"] == "podium/1" and d["meta"]["publisher"] == "Voltaire Network"
+
+
+def test_stdin():
+    r = run("analyze", "-", "--json", stdin=SEED.read_bytes())
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert d["source"]["name"] == "<stdin>" and len(d["turns"]) == 10
+
+
+def test_missing_file_is_one_sentence(tmp_path: Path):
+    r = run("analyze", str(tmp_path / "nope.txt"))
+    assert r.returncode == 2
+    err = r.stderr.decode().strip()
+    assert "nope.txt" in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_empty_and_binary_files(tmp_path: Path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    for f in (empty, binary):
+        r = run("analyze", str(f))
+        assert r.returncode == 2
+        err = r.stderr.decode().strip()
+        assert f.name in err and "Traceback" not in err and len(err.splitlines()) == 1
+
+
+def test_too_large(tmp_path: Path):
+    big = tmp_path / "big.txt"
+    big.write_text("MR. X: hello.\n" * 100_000)
+    r = run("analyze", str(big), "--max-size", "0.1")
+    assert r.returncode == 2 and "big.txt" in r.stderr.decode()
+
+
+def test_batch_skips_bad_files_and_loses_nothing(tmp_path: Path):
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "sochi.txt").write_bytes(SEED.read_bytes())
+    (src / "sub" / "other.txt").write_text("MS. PSAKI: Hi.\n\nQ Why?\n\nMS. PSAKI: Because.\n")
+    (src / "sub" / "empty.txt").write_bytes(b"")
+    (src / "bad.html").write_bytes(b"\x00\x01\x02" * 100)
+    out = tmp_path / "out"
+    r = run("analyze", str(src), "-o", str(out))
+    assert r.returncode == 1
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["other.json", "sochi.json"]
+    err = r.stderr.decode()
+    assert "empty.txt" in err and "bad.html" in err
+    assert "Traceback" not in err
