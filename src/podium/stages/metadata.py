@@ -122,9 +122,48 @@ def is_venue_line(line: str) -> bool:
     return bool(_VENUE_WORDS.search(s)) and not s.endswith(".") and s[:1].isupper()
 
 
+_SEPARATOR = re.compile(r"^[_\-=*~#.·•\s]{3,}$")
+_EDITORIAL = re.compile(
+    r"^\**\s*(?:\[|\()?(?:please see below|see below|this transcript|transcript (?:has been|was)|"
+    r"editor'?s note|note to editors|correction|corrected|updated?|addendum|as prepared|check against)"
+    r"|^\*+\s*\S|^note\s*:",
+    re.I,
+)
+_DATELINE = re.compile(r"^(?P<place>[A-Z][\w.'’ -]{1,40}),\s+(?P<region>[A-Z][\w.'’ -]{1,30})\.?$")
+
+
+def is_separator(line: str) -> bool:
+    return bool(_SEPARATOR.match(line.strip()))
+
+
+def is_editorial(line: str) -> bool:
+    """Publisher's remarks about the transcript itself ("**Please see below for a correction...")."""
+    return bool(_EDITORIAL.match(line.strip()))
+
+
+def parse_dateline(line: str, kb: Knowledge) -> tuple[str, str] | None:
+    """``Hanoi, Vietnam`` / ``Dover, Delaware`` → (place, ISO3)."""
+    m = _DATELINE.match(line.strip().strip("()[]"))
+    if not m:
+        return None
+    code = kb.country_code(m.group("region")) or kb.country_code(m.group("place"))
+    return (line.strip().rstrip("."), code) if code else None
+
+
+def is_short_heading(line: str) -> bool:
+    """A short capitalised line with no sentence end: "National Security Council", "Crowne Plaza"."""
+    s = line.strip()
+    words = s.split()
+    if not words or len(words) > 10 or _SENTENCE_END.search(s):
+        return False
+    caps = sum(1 for w in words if w[:1].isupper() or not w[:1].isalpha())
+    return caps / len(words) >= 0.5
+
+
 def is_stock_heading(line: str) -> bool:
     """Boilerplate header lines: "For Immediate Release", "Office of the Press Secretary"."""
-    return line.strip().lower().rstrip(".") in _HEADING_STOP
+    s = line.strip().lower().rstrip(".")
+    return any(s == h or s.startswith(h + " ") for h in _HEADING_STOP)
 
 
 def is_heading_line(line: str) -> bool:
@@ -133,7 +172,7 @@ def is_heading_line(line: str) -> bool:
     if s.lower().rstrip(".") in _HEADING_STOP:
         return True
     letters = [c for c in s if c.isalpha()]
-    return bool(letters) and len(s.split()) <= 16 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    return bool(letters) and len(s.split()) <= 80 and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
 def looks_like_title(line: str) -> bool:

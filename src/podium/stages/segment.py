@@ -15,9 +15,17 @@ from ..model import Meta, MetaSpan, Transcript, Turn
 from ..pipeline import Context, stage
 from . import metadata as md
 from .labels import LabelMatch, fold, match_label
+from .notes import classify as classify_note
 
 # How many non-empty lines at the top may be metadata before speech must begin.
-HEADER_LINES = 12
+HEADER_LINES = 40
+
+
+# A time run into the label that follows it, when a converter joined two lines:
+# "10:00 A.M. EST MR. CARNEY: Welcome aboard".
+_TIME_THEN_LABEL = re.compile(
+    r"\b\d{1,2}:\d{2}\s*[AaPp]\.?\s?[Mm]\.?(?:\s+[A-Z]{2,4})?\s+(?=(?:Q\s|[A-Z][A-Z.' -]{1,60}:))"
+)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -30,14 +38,47 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _accept_title_labels(matches: list[LabelMatch | None], lines: list[str]) -> None:
+# In a transcript flattened to one long line, a caps label or "Q" after a sentence end.
+_FLAT_LABEL = re.compile(r"(?<=[.?!\"”’)\]—-])[ \t]+(?=(?:Q[ \t]|[A-Z][A-Z.'’ -]{1,50}:[ \t]))")
+FLAT_LINE = 3000  # a line this long is a page of text run together, not a paragraph
+
+
+def _split_run_in_labels(text: str, spans: list[tuple[int, int]], kb) -> list[tuple[int, int]]:
+    """Cut lines where a speaker label runs on inside them, so each label opens a line.
+
+    Two cases from converted pages: a time run into the label ("10:00 A.M. EST
+    MR. CARNEY: Welcome"), and a whole transcript flattened into one line.
+    """
+    out = []
+    for a, b in spans:
+        cuts = []
+        m = _TIME_THEN_LABEL.search(text, a, b) if b - a > 12 else None
+        if m and m.end() > a and match_label(text[m.end() : b], kb) is not None:
+            cuts.append(m.end())
+        if b - a > FLAT_LINE:
+            for fm in _FLAT_LABEL.finditer(text, a, b):
+                before = text[max(a, fm.start() - 5) : fm.start()].split()
+                if before and before[-1].lower().rstrip(".") in kb.honorifics:
+                    continue  # inside "MR. DONILON:", not before it
+                lm = match_label(text[fm.end() : min(b, fm.end() + 120)], kb)
+                if lm is not None and lm.shape in ("q", "caps"):
+                    cuts.append(fm.end())
+        start = a
+        for c in sorted(set(cuts)):
+            if c > start:
+                out.append((start, c))
+                start = c
+        out.append((start, b))
+    return out
+
+
+def _accept_title_labels(matches: list[LabelMatch | None]) -> None:
     """Title-case labels without other evidence count when they recur as labels."""
     counts = Counter(fold(m.label) for m in matches if m is not None and m.needs_evidence)
     for i, m in enumerate(matches):
         if m is None or not m.needs_evidence:
             continue
-        words = m.label.split()
-        if counts[fold(m.label)] >= 2 and 1 <= len(words) <= 5:
+        if counts[fold(m.label)] >= 2 and 1 <= len(m.label.split()) <= 5:
             m.needs_evidence = False
         else:
             matches[i] = None
@@ -47,10 +88,10 @@ def _accept_title_labels(matches: list[LabelMatch | None], lines: list[str]) -> 
 def segment(doc: Transcript, ctx: Context) -> None:
     text = doc.text
     kb = ctx.knowledge
-    spans = _lines(text)
+    spans = _split_run_in_labels(text, _lines(text), kb)
     lines = [text[a:b] for a, b in spans]
     matches: list[LabelMatch | None] = [match_label(line, kb) for line in lines]
-    _accept_title_labels(matches, lines)
+    _accept_title_labels(matches)
 
     first_label = next((i for i, m in enumerate(matches) if m is not None), len(lines))
     meta = doc.meta if doc.meta is not None else Meta()
@@ -154,6 +195,8 @@ def _read_header(
         if kind is None:
             prose_start, last_prose_end = a, b
             continue
+        if kind == "note":
+            continue  # the notes stage keeps it, in its own words
         _add_meta(doc, kind, a, b)
         if kind == "title":
             title_lines.append(s)
@@ -170,6 +213,10 @@ def _read_header(
             meta.time = meta.time or md.time_of(s)
         elif kind == "venue":
             meta.venue = meta.venue or s
+        elif kind == "dateline":
+            place, code = md.parse_dateline(s, kb) or (None, None)
+            meta.place = meta.place or place
+            meta.country = meta.country or code
     if title_lines:
         meta.title = meta.title or " ".join(title_lines)
     meta.title = meta.title or hint_title
@@ -209,29 +256,47 @@ def _trim_tail(
     return start, max(start, end)
 
 
+def _is_note_line(s: str) -> bool:
+    """A header line that is one bracketed note: "(A costumed Easter Bunny approaches the podium.)"."""
+    if not (s.startswith("(") and s.endswith(")")) and not (s.startswith("[") and s.endswith("]")):
+        return False
+    inner = s[1:-1]
+    if "(" in inner or ")" in inner or "[" in inner or "]" in inner:
+        return False
+    return classify_note(inner, s.startswith("[")) is not None
+
+
 def _header_kind(
     s: str, kb, hint_title: str | None, have_title: bool, meta: Meta
 ) -> str | None:
     if hint_title and fold(s) == fold(hint_title):
         return "title"
+    if _is_note_line(s):
+        return "note"
+    if md.is_separator(s):
+        return "separator"
+    if md.is_editorial(s):
+        return "editorial"
     if md.is_end_line(s):
         return "end"
     if md.time_of(s):
         return "time"
-    if md.is_date_line(s):
+    if md.is_date_line(s) or (md.is_stock_heading(s) and md.parse_date(s)):
         return "date"
     if md.parse_source_line(s, kb):
         return "source"
     if md.is_venue_line(s):
         return "venue"
+    if md.parse_dateline(s, kb):
+        return "dateline"
     if kb.find_publisher(s) is not None:
         return "source"
     if md.is_stock_heading(s):
         return "heading"
-    if not have_title and not hint_title and md.looks_like_title(s):
+    if not have_title and md.looks_like_title(s) and (not hint_title or md.event_type(s)):
         return "title"
     if have_title and md.is_heading_line(s):
         return "title"
-    if md.is_heading_line(s):
+    if md.is_heading_line(s) or ((have_title or hint_title) and md.is_short_heading(s)):
         return "heading"
     return None

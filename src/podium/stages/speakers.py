@@ -56,13 +56,7 @@ _ADDRESS = re.compile(
     r"|(?:^|[.?!]\s+|\n)(?:And\s+|But\s+|So\s+)?(?P<voc>(?:Mr|Ms|Mrs|Madam|Dr)\.?\s+(?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+)"
     r",\s*(?:if I could|can|could|would|will|why|what|how|do|does|did|is|are|was|were|have|has|when|where|who|I|let)\b"
 )
-_TITLE_SPLIT = re.compile(r"\s*(?:,|\band\b|\bAnd\b|&|\bwith\b|\bWith\b)\s*")
-_TITLE_TAIL = re.compile(
-    r"\s+(?:at|At|in|In|on|On|after|After|before|Before|during|During|to|To|for|For|aboard|Aboard|en route|En Route|following|Following)\s+.*$"
-)
-_TITLE_LEAD = re.compile(
-    r"^.*?\b(?:by|By|of|Of|with|With|between|Between|Remarks|Statement|Interview|Briefing)\s+", re.S
-)
+_TITLE_SPLIT = re.compile(r"\s*(?:[,;]|\band\b|\bAnd\b|\bAND\b|&|\bwith\b|\bWith\b|\bWITH\b)\s*")
 _TITLE_STOP = frozenset(
     fold(w)
     for w in """
@@ -181,42 +175,92 @@ def _surname(name: str) -> str:
     return fold(words[-1]) if words else ""
 
 
+_PARTICIPANTS = re.compile(r"\b(?:by|By|BY|with|With|WITH)\s+")
+_TAIL = re.compile(
+    r"\s+(?:on|On|ON|in|In|IN|at|At|AT|aboard|Aboard|[Ee]n [Rr]oute|during|During|following|Following|"
+    r"after|After|before|Before|previewing|Previewing|regarding|Regarding|about|About|"
+    r"(?:to|To|TO)(?! the (?:Vice )?President))\s+|\s*[|:(]\s*|\s+[-–—]{1,2}\s+|,\s*(?:\d|[A-Z][a-z]+\.? \d)"
+)
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|de|da|van|von|bin|al|der|del|la|le)$")
+
+
 def title_people(title: str | None, kb: Knowledge) -> list[tuple[str, str | None]]:
-    """People the title names, with the office written before each name."""
+    """The participants a title names ("Press Briefing by Press Secretary Jen Psaki and ...").
+
+    Only the participant list counts: the words after "by"/"with" (or the whole
+    title when it opens with names, "X And Y At a Joint Press Availability"), up
+    to where the title turns to place, topic or date. People a title is *about*
+    ("Background Press Call on the President's Meeting with President Xi") are not
+    participants.
+    """
     if not title:
         return []
-    t = _TITLE_LEAD.sub("", title, count=1) if _TITLE_LEAD.search(title) else title
-    t = re.sub(r"\s*,\s*(?:19|20)\d{2}$|\s*,?\s*\b[A-Z][a-z]+ \d{1,2},?\s*(?:19|20)\d{2}$", "", t)
-    t = _TITLE_TAIL.sub("", t)
+    m = _PARTICIPANTS.search(title)
+    if m:
+        before = title[: m.start()]
+        if _TAIL.search(" " + before + " ") and not re.search(r"\bRemarks\b", before):
+            return []
+        segment = title[m.end() :]
+    else:
+        segment = title
+    tail = _TAIL.search(segment)
+    if tail:
+        segment = segment[: tail.start()]
     people: list[tuple[str, str | None]] = []
-    for part in _TITLE_SPLIT.split(t):
-        words = part.split()
-        if not words:
-            continue
-        office_text = None
-        for n in range(min(6, len(words) - 1), 0, -1):
-            office = kb.find_office(" ".join(words[:n]))
-            if office is not None and office.kind not in ("honorific", "generic"):
-                office_text = " ".join(words[:n])
-                words = words[n:]
-                break
-        if words and words[0].lower() == "of" and office_text:
-            continue
-        while words and words[0].lower().rstrip(".") in kb.honorifics:
-            words = words[1:]
-        name = " ".join(words)
-        if not words or len(words) > 4:
-            continue
-        if any(fold(w) in _TITLE_STOP for w in words) or not all(
-            re.match(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|de|da|van|von|bin|al|der)$", w) for w in words
-        ):
-            continue
-        if len(words) == 1 and not (office_text or kb.find_officials(name)):
-            continue
-        if kb.country_code(name) or kb.find_outlet(name):
-            continue
-        people.append((name, office_text))
+    for part in _TITLE_SPLIT.split(segment):
+        found = _title_person(part, kb)
+        if found:
+            people.append(found)
     return people
+
+
+def _title_person(part: str, kb: Knowledge) -> tuple[str, str | None] | None:
+    words = part.split()
+    while words and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    # "President Yoon Suk Yeol of the Republic of Korea": drop the trailing country.
+    for i in range(len(words) - 1, 0, -1):
+        if words[i].lower() == "of" and kb.country_code(" ".join(words[i + 1 :]).removeprefix("the ")):
+            words = words[:i]
+            break
+    office_text = None
+    for n in range(min(8, len(words) - 1), 0, -1):
+        office = kb.find_office(" ".join(words[:n]))
+        if office is not None and office.kind not in ("honorific", "generic"):
+            office_text = " ".join(words[:n])
+            words = words[n:]
+            break
+    honorific = False
+    while words and words[0].lower().rstrip(".") in kb.honorifics:
+        words, honorific = words[1:], True
+    # The name runs from here to the first lower-case word: "Nguyen Phu Trong of the Communist
+    # Party" → "Nguyen Phu Trong"; "for Strategic Communications" → nothing.
+    cut = next((i for i, w in enumerate(words) if not _NAME_TOKEN.match(w) or w.islower()), len(words))
+    words = words[:cut]
+    if not words or len(words) > 5:
+        return None
+    for n in range(min(4, len(words)), 0, -1):
+        cand = " ".join(words[-n:])
+        first = fold(words[-n])
+        for official in kb.find_officials(cand):
+            # The run must start with a word of the person's own name, not "Affairs Jake Sullivan".
+            known = {t for alias in (official.name, *official.aliases) for t in fold(alias).split()}
+            if first in known and (n > 1 or office_text or honorific):
+                return cand, office_text
+    if not (office_text or honorific):
+        return None  # an unknown name needs an office or honorific before it to count
+    if len(words) < 2:
+        return None  # "Press Secretary Josh": a lone word the knowledge base does not know
+    n = 3 if len(words) >= 3 and re.match(r"^[A-Z]\.$", words[-2]) else 2
+    if len(words) > n and kb.find_office(" ".join(words[:-n])) is None:
+        return None  # "Deputy National Security Advisor" with an unknown office is not a name
+    name_words = words[-n:]
+    if any(fold(w) in _TITLE_STOP or kb.find_office(w) is not None for w in name_words):
+        return None
+    name = " ".join(name_words)
+    if kb.country_code(name) or kb.find_outlet(name):
+        return None
+    return name, office_text
 
 
 @stage("speakers", requires=("turns",), provides="speakers")
@@ -249,6 +293,10 @@ def speakers(doc: Transcript, ctx: Context) -> None:
             p.set("title", office_text, "title")
         p.present = False
         named[sur] = p.key
+        for token in fold(name).split():
+            # "PRESIDENT YOON" is the title's "Yoon Suk Yeol": any word of the name may be the label's.
+            if len(token) > 2:
+                named.setdefault(token, p.key)
 
     for turn in doc.turns:
         if turn.label is None:
@@ -279,6 +327,7 @@ def speakers(doc: Transcript, ctx: Context) -> None:
 
     for p in persons.values():
         _describe(p, kb, date, home)
+    _merge_same_official(persons, order)
 
     _unlabelled_turns(doc, persons, person, title_names)
     _journalists(doc, persons, kb)
@@ -472,30 +521,36 @@ def _journalists(doc: Transcript, persons: dict[str, Person], kb: Knowledge) -> 
                         p.set("name", who, "vocative in the answer")
 
 
+_JOINT_EVENTS = frozenset({"joint_press_availability", "press_conference", "press_availability"})
+
+
 def _addressed(doc, persons, person, kb: Knowledge, date) -> None:
-    """People a question is put to who never speak: absent principals."""
-    surnames = {k.split(":", 1)[1]: k for k in persons if k.startswith("name:")}
+    """People a question is put to who never speak: absent principals of a joint event.
+
+    At a daily briefing "a question for the President" names someone who was never
+    expected on the podium, so only joint events and press conferences add them.
+    """
+    if doc.meta.event_type not in _JOINT_EVENTS:
+        return
+    known_ids = {q.official.id for q in persons.values() if q.official}
+    known_words = {
+        w for q in persons.values() if q.name and q.role != "journalist" for w in fold(q.name).split()
+    }
+    journalist_turns = {t.id for q in persons.values() if q.role == "journalist" for t in q.turns}
     for turn in doc.turns:
-        p = next((q for q in persons.values() if turn in q.turns), None)
-        if p is None or p.role != "journalist":
+        if turn.id not in journalist_turns:
             continue
         for m in _ADDRESS.finditer(turn.text):
             who = (m.group("who") or m.group("voc") or "").strip()
             words = [w for w in who.split() if w.lower().rstrip(".") not in kb.honorifics and w.lower() != "the"]
-            if not words:
-                continue
-            while words and kb.find_office(words[0]) is not None and len(words) > 1:
+            while len(words) > 1 and kb.find_office(words[0]) is not None:
                 words = words[1:]
-            sur = fold(words[-1])
-            if sur in surnames:
+            if not words or fold(words[-1]) in known_words:
                 continue
             official = kb.find_official(" ".join(words), date)
-            if official is None:
+            if official is None or official.id in known_ids:
                 continue
-            sur = _surname(official.name)
-            if sur in surnames:
-                continue
-            q = person(f"name:{sur}")
+            q = person(f"name:{_surname(official.name)}")
             q.present = False
             q.official = official
             q.set("name", official.name, f"knowledge {official.id}")
@@ -503,7 +558,30 @@ def _addressed(doc, persons, person, kb: Knowledge, date) -> None:
             q.set("country", official.country, f"knowledge {official.id}")
             q.set("role", "principal", "addressed by a question")
             q.evidence["present"] = "questions"
-            surnames[sur] = q.key
+            known_ids.add(official.id)
+            known_words.update(fold(official.name).split())
+
+
+def _merge_same_official(persons: dict[str, Person], order: list[str]) -> None:
+    """Two persons the knowledge base resolves to one official are one speaker."""
+    seen: dict[str, Person] = {}
+    for key in list(order):
+        p = persons.get(key)
+        if p is None or p.official is None:
+            continue
+        first = seen.get(p.official.id)
+        if first is None:
+            seen[p.official.id] = p
+            continue
+        keep, drop = (first, p) if first.present or not p.present else (p, first)
+        keep.labels += [lb for lb in drop.labels if lb not in keep.labels]
+        keep.parsed += drop.parsed
+        keep.turns = sorted(keep.turns + drop.turns, key=lambda t: t.start)
+        keep.present = keep.present or drop.present
+        for attr in ("name", "title", "country"):
+            keep.set(attr, getattr(drop, attr), drop.evidence.get(attr, ""))
+        seen[p.official.id] = keep
+        del persons[drop.key]
 
 
 def _merge_named_journalists(persons: dict[str, Person], order: list[str]) -> None:
