@@ -43,7 +43,7 @@ NOT_LABELS = frozenset(
     the this that these those our my your his her their its here there it we i you they he she
     and but or so if because as for to in on at by with from of about after before
     agenda summary schedule schedules key highlights bottom line
-    step phase part chapter section item items
+    step phase part chapter section item items one two three four five six seven eight nine ten
     http https www email e-mail tel phone fax web website url
     q&a
     """.split()
@@ -71,9 +71,10 @@ _TIMESTAMP = re.compile(
 EDITORIAL = frozenset(
     """
     note notes nb ps p.s editor editor's editors source sources update updated correction
-    correction clarification end subject re date time location venue disclaimer attachment
+    correction corrected clarification end subject re date time location venue disclaimer attachment
     attachments tags photo video audio transcript agenda summary schedule http https www
-    q&a
+    q&a who what when where why how today tonight tomorrow yesterday open closed pool
+    background contact contacts media
     """.split()
 )
 _BAD_CHARS = re.compile(r"[?!;\"“”=<>{}|@#%*/\\]")

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import Levenshtein
+
 from ..knowledge import Knowledge, Office, Official
 from ..model import Speaker, Transcript, Turn
 from ..pipeline import Context, stage
@@ -161,13 +163,21 @@ def parse_label(label: str, kb: Knowledge) -> ParsedLabel:
     return p
 
 
+_PREFIXED = re.compile(r"^(Mc|Mac|La|Le|De|Di|Da|Du|Van|Von|O'|O’)([A-ZÀ-Þ]{2,})$")
+
+
 def _display(name: str) -> str:
-    """``POMPEO`` → ``Pompeo``; mixed case is kept as written."""
-    if name.isupper():
-        return " ".join(
-            w if len(w) <= 2 and w.endswith(".") else w[:1] + w[1:].lower() for w in name.split()
-        )
-    return name
+    """``POMPEO`` → ``Pompeo``, ``LaHOOD`` → ``LaHood``, ``SHERWOOD-RANDALL`` → ``Sherwood-Randall``."""
+
+    def word(w: str) -> str:
+        m = _PREFIXED.match(w)
+        if m:
+            return m.group(1) + m.group(2).capitalize()
+        if w.isupper() and not (len(w) <= 2 and w.endswith(".")):
+            return "-".join(part.capitalize() for part in w.split("-"))
+        return w
+
+    return " ".join(word(w) for w in name.split())
 
 
 def _surname(name: str) -> str:
@@ -184,7 +194,7 @@ _TAIL = re.compile(
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'’.-]*|[A-Z]\.|de|da|van|von|bin|al|der|del|la|le)$")
 
 
-def title_people(title: str | None, kb: Knowledge) -> list[tuple[str, str | None]]:
+def title_people(title: str | None, kb: Knowledge) -> list[tuple[str, str | None, str | None]]:
     """The participants a title names ("Press Briefing by Press Secretary Jen Psaki and ...").
 
     Only the participant list counts: the words after "by"/"with" (or the whole
@@ -206,7 +216,7 @@ def title_people(title: str | None, kb: Knowledge) -> list[tuple[str, str | None
     tail = _TAIL.search(segment)
     if tail:
         segment = segment[: tail.start()]
-    people: list[tuple[str, str | None]] = []
+    people: list[tuple[str, str | None, str | None]] = []
     for part in _TITLE_SPLIT.split(segment):
         found = _title_person(part, kb)
         if found:
@@ -214,15 +224,19 @@ def title_people(title: str | None, kb: Knowledge) -> list[tuple[str, str | None
     return people
 
 
-def _title_person(part: str, kb: Knowledge) -> tuple[str, str | None] | None:
+def _title_person(part: str, kb: Knowledge) -> tuple[str, str | None, str | None] | None:
+    """(name, office as written, country of a trailing "of <Country>") or None."""
     words = part.split()
     while words and words[0].lower() in ("the", "a", "an"):
         words = words[1:]
-    # "President Yoon Suk Yeol of the Republic of Korea": drop the trailing country.
+    # "President Yoon Suk Yeol of the Republic of Korea": the trailing country is the person's.
+    country = None
     for i in range(len(words) - 1, 0, -1):
-        if words[i].lower() == "of" and kb.country_code(" ".join(words[i + 1 :]).removeprefix("the ")):
-            words = words[:i]
-            break
+        if words[i].lower() == "of":
+            country = kb.country_code(" ".join(words[i + 1 :]).removeprefix("the "))
+            if country:
+                words = words[:i]
+                break
     office_text = None
     for n in range(min(8, len(words) - 1), 0, -1):
         office = kb.find_office(" ".join(words[:n]))
@@ -236,7 +250,14 @@ def _title_person(part: str, kb: Knowledge) -> tuple[str, str | None] | None:
     # The name runs from here to the first lower-case word: "Nguyen Phu Trong of the Communist
     # Party" → "Nguyen Phu Trong"; "for Strategic Communications" → nothing.
     cut = next((i for i, w in enumerate(words) if not _NAME_TOKEN.match(w) or w.islower()), len(words))
-    words = words[:cut]
+    if cut == 0 and office_text:
+        # "Advisor for Strategic Communications Ben Rhodes": the office's scope, then the name —
+        # the last two words of a run of three or more.
+        last_lower = max(i for i, w in enumerate(words) if not _NAME_TOKEN.match(w) or w.islower())
+        run = words[last_lower + 1 :]
+        words = run[-2:] if len(run) >= 3 and all(_NAME_TOKEN.match(w) for w in run) else []
+    else:
+        words = words[:cut]
     if not words or len(words) > 5:
         return None
     for n in range(min(4, len(words)), 0, -1):
@@ -246,12 +267,13 @@ def _title_person(part: str, kb: Knowledge) -> tuple[str, str | None] | None:
             # The run must start with a word of the person's own name, not "Affairs Jake Sullivan".
             known = {t for alias in (official.name, *official.aliases) for t in fold(alias).split()}
             if first in known and (n > 1 or office_text or honorific):
-                return cand, office_text
+                return cand, office_text, country
     if not (office_text or honorific):
         return None  # an unknown name needs an office or honorific before it to count
     if len(words) < 2:
         return None  # "Press Secretary Josh": a lone word the knowledge base does not know
-    n = 3 if len(words) >= 3 and re.match(r"^[A-Z]\.$", words[-2]) else 2
+    # After a known office the whole run is the name ("General Secretary Nguyen Phu Trong").
+    n = len(words) if office_text or honorific else 2
     if len(words) > n and kb.find_office(" ".join(words[:-n])) is None:
         return None  # "Deputy National Security Advisor" with an unknown office is not a name
     name_words = words[-n:]
@@ -260,7 +282,7 @@ def _title_person(part: str, kb: Knowledge) -> tuple[str, str | None] | None:
     name = " ".join(name_words)
     if kb.country_code(name) or kb.find_outlet(name):
         return None
-    return name, office_text
+    return name, office_text, country
 
 
 @stage("speakers", requires=("turns",), provides="speakers")
@@ -283,7 +305,7 @@ def speakers(doc: Transcript, ctx: Context) -> None:
     named: dict[str, str] = {}  # surname key -> person key
     # Title people first so that labels attach to them.
     title_names = title_people(doc.meta.title, kb)
-    for name, office_text in title_names:
+    for name, office_text, country in title_names:
         sur = _surname(name)
         if sur in named:
             continue
@@ -291,6 +313,7 @@ def speakers(doc: Transcript, ctx: Context) -> None:
         p.set("name", name, "title")
         if office_text:
             p.set("title", office_text, "title")
+        p.set("country", country, "title")
         p.present = False
         named[sur] = p.key
         for token in fold(name).split():
@@ -298,12 +321,14 @@ def speakers(doc: Transcript, ctx: Context) -> None:
             if len(token) > 2:
                 named.setdefault(token, p.key)
 
+    canonical = _typo_labels(doc.turns, kb)
     for turn in doc.turns:
         if turn.label is None:
             continue
         pl = parsed_cache.get(turn.label)
         if pl is None:
-            pl = parsed_cache[turn.label] = parse_label(turn.label, kb)
+            pl = parsed_cache[turn.label] = parse_label(canonical.get(turn.label, turn.label), kb)
+            pl.label = turn.label
         if pl.generic is not None and pl.generic.role == "journalist":
             journalist_count += 1
             key = f"journalist:{journalist_count}"
@@ -314,6 +339,11 @@ def speakers(doc: Transcript, ctx: Context) -> None:
         elif pl.name:
             sur = _surname(pl.name)
             key = named.setdefault(sur, f"name:{sur}")
+            given = fold(pl.name).split()[0] if len(pl.name.split()) >= 2 else None
+            other = persons.get(key)
+            if given and other is not None and other.name and len(other.name.split()) >= 2:
+                if fold(other.name).split()[0] != given:
+                    key = f"name:{fold(pl.name)}"  # "MS. NATALIE BIDEN" is not Joe Biden
         elif pl.office is not None:
             key = _office_holder_key(pl, persons, kb, date, home)
         else:
@@ -329,6 +359,7 @@ def speakers(doc: Transcript, ctx: Context) -> None:
         _describe(p, kb, date, home)
     _merge_same_official(persons, order)
 
+    _answerers(doc, persons)
     _unlabelled_turns(doc, persons, person, title_names)
     _journalists(doc, persons, kb)
     _addressed(doc, persons, person, kb, date)
@@ -367,6 +398,43 @@ def speakers(doc: Transcript, ctx: Context) -> None:
             )
     doc.speakers = speakers_out
     _turn_kinds(doc)
+
+
+_GENERIC_WORDS = ("moderator", "operator", "question", "participant", "interpreter", "reporter")
+
+
+def _typo_labels(turns: list[Turn], kb: Knowledge) -> dict[str, str]:
+    """Misspelt labels → the label they misspell ("THE PRESIDNET" → "THE PRESIDENT").
+
+    A rare label within two edits of a more frequent label of the same document,
+    or of a generic role word ("MOERATOR"), is read as that label; the turn keeps
+    the label as written.
+    """
+    counts: dict[str, int] = {}
+    for t in turns:
+        if t.label is not None:
+            counts[t.label] = counts.get(t.label, 0) + 1
+    by_count = sorted(counts, key=lambda lb: -counts[lb])
+    out: dict[str, str] = {}
+    for label in by_count:
+        key = fold(label)
+        if len(key) < 5 or kb.generic_label(label) is not None:
+            continue
+        for other in by_count:
+            if counts[other] <= counts[label] or other in out:
+                continue
+            # Short surnames differ by one letter between different people (KIRK, KIRBY).
+            limit = 1 if min(len(_surname(label)), len(_surname(other))) < 7 else 2
+            if abs(len(fold(other)) - len(key)) <= limit and Levenshtein.distance(key, fold(other)) <= limit:
+                out[label] = other
+                break
+        else:
+            if " " not in key:
+                for word in _GENERIC_WORDS:
+                    if Levenshtein.distance(key, word) <= 2 and len(key) >= 6:
+                        out[label] = word.upper()
+                        break
+    return out
 
 
 def _office_holder_key(pl: ParsedLabel, persons: dict[str, Person], kb: Knowledge, date, home) -> str:
@@ -424,8 +492,17 @@ def _describe(p: Person, kb: Knowledge, date: str | None, home: str | None) -> N
     lookup = p.name or ""
     if lookup and p.role not in ("journalist", "moderator", "interpreter") and not p.outlet:
         official = kb.find_official(lookup, date, hint)
-        if official is None and " " in lookup:
-            official = kb.find_official(lookup.split()[-1], date, hint)
+        if (
+            official is not None
+            and len(lookup.split()) == 1
+            and hint is None
+            and p.evidence.get("name") != "title"
+            and home
+            and official.country != home
+        ):
+            # "MR. PARK" at a White House briefing is not the President of South Korea: a bare
+            # surname resolves abroad only with an office or the title to back it.
+            official = None
         if official is not None:
             p.official = official
             if p.name is None or len(official.name.split()) >= len(p.name.split()):
@@ -437,9 +514,37 @@ def _describe(p: Person, kb: Knowledge, date: str | None, home: str | None) -> N
             p.set("country", official.country, f"knowledge {official.id}")
     if p.key.startswith("name:") and p.name is None:
         p.set("name", p.key.split(":", 1)[1].title(), "label")
+    if p.key.startswith("name:") and p.official is None and "title" not in p.evidence:
+        bare = all(
+            pl.office is None and pl.honorific is None and not pl.role_text and pl.name and " " not in pl.name
+            for pl in p.parsed
+        )
+        if bare and p.parsed:
+            # "CUSTOMER:", "PROTESTOR:": one unknown word, no office, no honorific. Whether such a
+            # speaker is a principal is decided later by whether they answer questions.
+            p.set("role", "other", "a one-word label naming no known person")
     p.set("role", "principal", "default")
     if p.role == "principal" and not p.country and home and p.present:
         p.set("country", home, "publisher")
+
+
+def _answerers(doc: Transcript, persons: dict[str, Person]) -> None:
+    """A speaker of unknown role whose turns mostly follow reporters' questions is answering them."""
+    role_of = {t.id: p.role for p in persons.values() for t in p.turns}
+    for p in persons.values():
+        if p.role != "other" or not p.turns or p.evidence.get("role", "").startswith("label"):
+            continue
+        index = {t.id: i for i, t in enumerate(doc.turns)}
+        after_question = sum(
+            1
+            for t in p.turns
+            if index[t.id] > 0
+            and role_of.get(doc.turns[index[t.id] - 1].id) == "journalist"
+            and "?" in doc.turns[index[t.id] - 1].text
+        )
+        if after_question * 2 >= len(p.turns):
+            p.role = "principal"
+            p.evidence["role"] = "answers reporters' questions"
 
 
 def _unlabelled_turns(doc, persons, person, title_names) -> None:
