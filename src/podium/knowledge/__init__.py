@@ -480,6 +480,15 @@ class Knowledge:
         ids, _ = self._match(name)
         return [spell for pid in ids for spell in self._spells[pid]]
 
+    def official(self, official_id: str, date: str | _dt.date | None = None) -> Official | None:
+        """The spell of person ``official_id`` in office at ``date`` (else the latest)."""
+        spells = self._spells.get(official_id)
+        if not spells:
+            return None
+        day = _as_date(date)
+        current = [s for s in spells if day is not None and s.in_office(day)]
+        return (current or sorted(spells, key=lambda s: s.start or ""))[-1]
+
     def find_official(
         self,
         name: str,

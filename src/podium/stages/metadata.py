@@ -109,6 +109,12 @@ def time_of(line: str) -> str | None:
     return m.group("time") if m else None
 
 
+def time_in(line: str) -> str | None:
+    """The first clock time anywhere in ``line`` ("END 3:30 p.m. EDT" → "3:30 p.m. EDT")."""
+    m = _TIME.search(line)
+    return m.group("time") if m else None
+
+
 def is_end_line(line: str) -> bool:
     return bool(_END_LINE.match(line.strip()))
 
@@ -147,7 +153,7 @@ def parse_dateline(line: str, kb: Knowledge) -> tuple[str, str] | None:
     if not m:
         return None
     code = kb.country_code(m.group("region")) or kb.country_code(m.group("place"))
-    return (line.strip().rstrip("."), code) if code else None
+    return (line.strip().strip("()[]"), code) if code else None
 
 
 def is_short_heading(line: str) -> bool:

@@ -29,7 +29,7 @@ CATEGORIES: list[tuple[str, str | None, re.Pattern[str]]] = [
         re.compile(
             r"^(?:via|through|by)\s+(?:an?\s+|the\s+)?inter\w*|as interpreted|^interpret(?:ed|ation)\b|"
             r"^(?:speaks|speaking|spoken|continues|answers|replies)\s+(?:in\s+)?(?:" + _LANG + r")\b|"
-            r"^in\s+(?:" + _LANG + r")\b|no translation|^translat\w*|^(?:english|simultaneous) translation|"
+            r"^in\s+(?:" + _LANG + r")\b|no translation|^(?:re)?translat\w*|^(?:english|simultaneous) translation|"
             r"through (?:a )?translator|^interpreter\b",
             re.I,
         ),
@@ -110,11 +110,16 @@ def notes(doc: Transcript, ctx: Context) -> None:
 
     for m in _STRIKE.finditer(text):
         add(m.start(), m.end(), "other", "correction")
+    in_label = bytearray(len(text))
+    for t in doc.turns:
+        if t.label_start is not None and t.label_end is not None:
+            in_label[t.label_start : t.label_end] = b"\x01" * (t.label_end - t.label_start)
     for m in _BRACKETED.finditer(text):
         square = m.group("b") is not None
         inner = m.group("b") if square else m.group("p")
         kind = classify(inner, square)
-        if kind is not None:
+        if kind is not None and not (kind[0] == "other" and in_label[m.start()]):
+            # "[NATO Secretary General]" in a label is the speaker's role, not an insertion.
             add(m.start(), m.end(), *kind)
     if "*" in text:
         for m in _SIC_STAR.finditer(text):

@@ -52,7 +52,7 @@ def _split_run_in_labels(text: str, spans: list[tuple[int, int]], kb) -> list[tu
     out = []
     for a, b in spans:
         cuts = []
-        m = _TIME_THEN_LABEL.search(text, a, b) if b - a > 12 else None
+        m = _TIME_THEN_LABEL.search(text, a, b) if b - a > 12 and ":" in text[a : a + 200] else None
         if m and m.end() > a and match_label(text[m.end() : b], kb) is not None:
             cuts.append(m.end())
         if b - a > FLAT_LINE:
@@ -134,8 +134,7 @@ def segment(doc: Transcript, ctx: Context) -> None:
                 a, b = spans[last]
                 lead = len(lines[last]) - len(lines[last].lstrip())
                 _add_meta(doc, "end" if md.is_end_line(s) else "end_time", a + lead, a + lead + len(s))
-                if md.time_of(s) and not meta.end_time:
-                    meta.end_time = md.time_of(s)
+                meta.end_time = meta.end_time or md.time_of(s) or md.time_in(s)
                 last -= 1
             else:
                 break
@@ -191,7 +190,7 @@ def _read_header(
             # Inside speech, only a trailing end mark or time is still metadata (handled below).
             last_prose_end = b
             continue
-        kind = _header_kind(s, kb, hint_title, bool(title_lines), meta)
+        kind = _header_kind(s, kb, hint_title, bool(title_lines), meta, first=seen == 1)
         if kind is None:
             prose_start, last_prose_end = a, b
             continue
@@ -267,7 +266,7 @@ def _is_note_line(s: str) -> bool:
 
 
 def _header_kind(
-    s: str, kb, hint_title: str | None, have_title: bool, meta: Meta
+    s: str, kb, hint_title: str | None, have_title: bool, meta: Meta, first: bool = False
 ) -> str | None:
     if hint_title and fold(s) == fold(hint_title):
         return "title"
@@ -279,6 +278,8 @@ def _header_kind(
         return "editorial"
     if md.is_end_line(s):
         return "end"
+    if first and not hint_title and md.looks_like_title(s) and md.event_type(s) and not md.time_of(s):
+        return "title"  # a headline that names the event beats a venue word inside it
     if md.time_of(s):
         return "time"
     if md.is_date_line(s) or (md.is_stock_heading(s) and md.parse_date(s)):

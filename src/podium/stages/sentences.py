@@ -34,7 +34,6 @@ OPENERS = frozenset(
     """.split()
 )
 _CANDIDATE = re.compile(r"[.!?…]+[\"'’”)\]]*(?=[ \t]+[\"'“‘(\[—–-]*[A-Z0-9À-ÖØ-Þ])")
-_WORD_BEFORE = re.compile(r"(\S+)$")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 _NEXT_WORD = re.compile(r"[ \t]+[\"'“‘(\[—–-]*([\w'’]+)")
 
@@ -67,10 +66,12 @@ def split_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 
 def _ends_sentence(line: str, m: re.Match[str]) -> bool:
-    before = _WORD_BEFORE.search(line, 0, m.start() + 1)
-    if not before:
+    # The word the period ends (a backward scan, not a regex over the whole line).
+    end = m.start() + 1
+    start = max(line.rfind(" ", 0, end), line.rfind("\t", 0, end)) + 1
+    word = line[start:end]
+    if not word:
         return True
-    word = before.group(1)
     core = word.lstrip("(\"'“‘[").rstrip(".")
     if not core:
         return True

@@ -83,6 +83,7 @@ class ParsedLabel:
     role_text: str | None = None
     outlet: str | None = None
     outlet_country: str | None = None
+    person: str | None = None  # a reporter's name beside an outlet: "NRK [Ingrid Bergan]"
 
 
 @dataclass
@@ -147,7 +148,10 @@ def parse_label(label: str, kb: Knowledge) -> ParsedLabel:
         outlet = kb.find_outlet(p.name)
         if outlet is not None:
             p.outlet, p.outlet_country = outlet.name, outlet.country
-    if role_text:
+            p.name = None  # the label names an outlet, not a person
+    if role_text and p.outlet and p.name is None and re.fullmatch(_NAME, role_text.strip()):
+        p.person = role_text.strip()
+    elif role_text:
         outlet = kb.find_outlet(role_text) or kb.outlet_in(role_text)
         if outlet is not None and p.office is None:
             p.outlet, p.outlet_country = outlet.name, outlet.country
@@ -335,7 +339,7 @@ def speakers(doc: Transcript, ctx: Context) -> None:
         elif pl.generic is not None:
             key = f"generic:{fold(_strip_role(turn.label)[0])}"
         elif pl.outlet is not None and not pl.office and not pl.honorific:
-            key = f"outlet:{fold(pl.outlet)}"
+            key = f"outlet:{fold(pl.outlet)}:{fold(pl.person or '')}"
         elif pl.name:
             sur = _surname(pl.name)
             key = named.setdefault(sur, f"name:{sur}")
@@ -447,8 +451,7 @@ def _office_holder_key(pl: ParsedLabel, persons: dict[str, Person], kb: Knowledg
     country = pl.qualifier or home
     holder = _holder(kb, phrase, country, date)
     if holder is not None:
-        sur = _surname(holder.name)
-        return f"name:{sur}"
+        return f"official:{holder.id}"  # merged with "PRESIDENT BIDEN" later, by official id
     return f"office:{phrase}:{country or ''}"
 
 
@@ -476,10 +479,11 @@ def _describe(p: Person, kb: Knowledge, date: str | None, home: str | None) -> N
             continue
         if pl.outlet and not pl.office and not pl.honorific and not pl.name:
             p.set("outlet", pl.outlet, f"label {pl.label!r}")
-        if pl.outlet and (pl.role_text or pl.label == pl.name):
+        if pl.outlet and (pl.role_text or pl.name is None):
             p.set("role", "journalist", f"label {pl.label!r} names an outlet")
             p.set("outlet", pl.outlet, f"label {pl.label!r}")
             p.set("country", pl.outlet_country, "outlet")
+            p.set("name", pl.person, f"label {pl.label!r}")
         if pl.office is not None:
             p.set("title", _display(pl.office_text or pl.office.phrase), f"label {pl.label!r}")
             p.set("role", pl.office.role, f"office {pl.office.phrase!r}")
@@ -489,6 +493,11 @@ def _describe(p: Person, kb: Knowledge, date: str | None, home: str | None) -> N
         longest = max(names, key=lambda n: len(n.split()))
         p.set("name", _display(longest), "label")
     hint = next((pl.office.phrase for pl in p.parsed if pl.office is not None), None)
+    if p.key.startswith("official:") and p.name is None:
+        holder = kb.official(p.key.split(":", 1)[1], date)
+        if holder is not None:
+            p.name = holder.name
+            p.evidence["name"] = f"knowledge {holder.id}: office holder at the date"
     lookup = p.name or ""
     if lookup and p.role not in ("journalist", "moderator", "interpreter") and not p.outlet:
         official = kb.find_official(lookup, date, hint)
@@ -531,10 +540,21 @@ def _describe(p: Person, kb: Knowledge, date: str | None, home: str | None) -> N
 def _answerers(doc: Transcript, persons: dict[str, Person]) -> None:
     """A speaker of unknown role whose turns mostly follow reporters' questions is answering them."""
     role_of = {t.id: p.role for p in persons.values() for t in p.turns}
+    index = {t.id: i for i, t in enumerate(doc.turns)}
     for p in persons.values():
-        if p.role != "other" or not p.turns or p.evidence.get("role", "").startswith("label"):
+        generic_other = bool(p.parsed) and all(
+            pl.generic is not None and pl.generic.role == "other" for pl in p.parsed
+        )
+        if p.role != "other" or not p.turns:
             continue
-        index = {t.id: i for i, t in enumerate(doc.turns)}
+        if p.evidence.get("role", "").startswith("label") and not generic_other:
+            continue
+        asking = sum(1 for t in p.turns if "?" in t.text)
+        if generic_other and asking * 2 > len(p.turns):
+            # "Speaker 1:", "PARTICIPANT:" whose turns are questions: a reporter.
+            p.role = "journalist"
+            p.evidence["role"] = "asks questions"
+            continue
         after_question = sum(
             1
             for t in p.turns
