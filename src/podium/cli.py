@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -145,7 +146,7 @@ def _words(s: str) -> int:
 
 def print_summary(doc: Transcript) -> None:
     m = doc.meta
-    out.print(f"[bold]{m.title or '(untitled)'}[/bold]")
+    out.print(f"[bold]{escape(m.title or '(untitled)')}[/bold]")
     facts = [
         ("publisher", m.publisher),
         ("place", f"{m.place} ({m.country})" if m.place and m.country else m.place or m.country),
@@ -157,61 +158,61 @@ def print_summary(doc: Transcript) -> None:
     ]
     for k, v in facts:
         if v:
-            out.print(f"  [dim]{k:>9}[/dim]  {v}", markup=True)
+            out.print(f"  [dim]{k:>9}[/dim]  {escape(str(v))}")
 
     turns_of: dict[str, int] = {}
     words_of: dict[str, int] = {}
     for t in doc.turns:
         turns_of[t.speaker] = turns_of.get(t.speaker, 0) + 1
         words_of[t.speaker] = words_of.get(t.speaker, 0) + _words(t.text)
-    table = Table(title=f"participants ({len(doc.speakers)})", title_justify="left")
-    for col in ("id", "name", "role", "title", "country", "outlet", "present", "turns", "words"):
-        table.add_column(col, justify="right" if col in ("turns", "words") else "left")
+    table = Table(title=f"participants ({len(doc.speakers)})", title_justify="left", expand=False)
+    table.add_column("name", min_width=14, overflow="fold")
+    table.add_column("role")
+    table.add_column("country")
+    table.add_column("title / outlet", overflow="fold", max_width=34)
+    table.add_column("turns", justify="right")
+    table.add_column("words", justify="right")
     for s in doc.speakers:
+        name = s.name or s.id
+        if not s.present:
+            name += " [red](absent)[/red]"
         table.add_row(
-            s.id,
-            s.name or "—",
+            name,
             s.role,
-            s.title or "",
             s.country or "",
-            s.outlet or "",
-            "yes" if s.present else "[red]absent[/red]",
+            s.title or s.outlet or "",
             str(turns_of.get(s.id, 0)),
             f"{words_of.get(s.id, 0):,}",
         )
     out.print(table)
 
     names = {s.id: s.name or s.id for s in doc.speakers}
-    turn_table = Table(title=f"turns ({len(doc.turns)})", title_justify="left")
-    for col in ("#", "speaker", "label", "kind", "words", "opening words"):
-        turn_table.add_column(col, overflow="ellipsis", no_wrap=col == "opening words")
-    shown = doc.turns if len(doc.turns) <= 60 else doc.turns[:30] + doc.turns[-10:]
+    out.print(f"[bold]turns ({len(doc.turns)})[/bold]")
+    shown = doc.turns if len(doc.turns) <= 40 else doc.turns[:25] + doc.turns[-8:]
+    width = max(20, out.width - 8)
     for t in shown:
-        if len(doc.turns) > 60 and t is doc.turns[-10]:
-            turn_table.add_row("…", f"{len(doc.turns) - 40} more", "", "", "", "")
-        opening = " ".join(t.text.split()[:14])
-        turn_table.add_row(
-            t.id,
-            names.get(t.speaker, t.speaker),
-            t.label or "(none)",
-            t.kind + (" · interpreted" if t.interpreted else ""),
-            str(_words(t.text)),
-            opening,
-        )
-    out.print(turn_table)
+        if len(doc.turns) > 40 and t is doc.turns[-8]:
+            out.print(f"  [dim]… {len(doc.turns) - 33} more turns …[/dim]")
+        flags = t.kind + (", interpreted" if t.interpreted else "")
+        head = f"{t.id:>4}  {names.get(t.speaker, t.speaker)} [dim]({flags}, {_words(t.text)} words)[/dim]"
+        out.print(head)
+        opening = " ".join(t.text.split())
+        out.print(f"      [dim]{escape(opening[:width] + ('…' if len(opening) > width else ''))}[/dim]")
 
     if doc.notes:
-        nt = Table(title=f"editorial notes ({len(doc.notes)})", title_justify="left")
-        for col in ("type", "text", "turn"):
-            nt.add_column(col)
-        for n in doc.notes[:40]:
-            nt.add_row(n.type + (f" · {n.subtype}" if n.subtype else ""), n.text, n.turn or "")
-        out.print(nt)
+        out.print(f"[bold]editorial notes ({len(doc.notes)})[/bold]")
+        for n in doc.notes[:30]:
+            kind = n.type + (f"/{n.subtype}" if n.subtype else "")
+            out.print(f"  {kind:<22} {escape(n.text)}  [dim]{n.turn or 'header'}[/dim]")
+        if len(doc.notes) > 30:
+            out.print(f"  [dim]… {len(doc.notes) - 30} more[/dim]")
     out.print(f"{len(doc.sentences):,} sentences · {_words(doc.text):,} words")
     if doc.warnings:
         out.print(f"[yellow]warnings ({len(doc.warnings)})[/yellow]")
         for w in doc.warnings:
-            out.print(f"  [yellow]{w.code}[/yellow]: {w.message}")
+            out.print(f"  [yellow]{w.code}[/yellow]: {escape(w.message)}")
+    else:
+        out.print("no warnings")
 
 
 @app.command("version")

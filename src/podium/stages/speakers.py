@@ -627,7 +627,7 @@ def _journalists(doc: Transcript, persons: dict[str, Person], kb: Knowledge) -> 
                     if found:
                         p.set("outlet", found[0], "moderator's call")
                         p.set("country", found[1], "outlet")
-                    elif not kb.country_code(who) and not kb.find_office(who):
+                    elif not kb.country_code(who) and not kb.find_office(who.split()[0]):
                         p.set("name", who, "called on by name")
         if i + 1 < len(turns):
             nxt = turns[i + 1]
@@ -639,7 +639,7 @@ def _journalists(doc: Transcript, persons: dict[str, Person], kb: Knowledge) -> 
                     first = fold(who.split()[0])
                     if (
                         first not in kb.discourse_words
-                        and kb.find_office(who) is None
+                        and kb.find_office(who.split()[0]) is None
                         and kb.country_code(who) is None
                         and not kb.find_officials(who)
                     ):
