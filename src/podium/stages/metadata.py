@@ -45,7 +45,7 @@ _TIME = re.compile(
 )
 _TIME_LINE = re.compile(r"^\(?\s*" + _TIME.pattern + r"\s*\)?\.?$")
 _END_LINE = re.compile(
-    r"^(?:\*\s*){3}$|^#{3}$|^-{3,}$|^(?:END|End|\[END\]|\(END\))(?:\s*(?:OF\s+)?(?:TRANSCRIPT|BRIEFING|CALL))?[\s.:]*"
+    r"^(?:\*\s*){3}$|^(?:#\s*){2,3}$|^-{3,}$|^(?:END|End|\[END\]|\(END\))(?:\s*(?:OF\s+)?(?:TRANSCRIPT|BRIEFING|CALL))?[\s.:]*"
     r"(?:" + _TIME.pattern + r")?\s*\.?$"
 )
 _VENUE_WORDS = re.compile(
@@ -116,7 +116,8 @@ def time_in(line: str) -> str | None:
 
 
 def is_end_line(line: str) -> bool:
-    return bool(_END_LINE.match(line.strip()))
+    s = line.strip()
+    return bool(_END_LINE.match(s) or _END_SEQUENCE.match(s))
 
 
 def is_venue_line(line: str) -> bool:
@@ -136,6 +137,25 @@ _EDITORIAL = re.compile(
     re.I,
 )
 _DATELINE = re.compile(r"^(?P<place>[A-Z][\w.'’ -]{1,40}),\s+(?P<region>[A-Z][\w.'’ -]{1,30})\.?$")
+
+
+# "… Have a good day. END 12:59 P.M. EST" — the end mark after the last sentence on its line.
+_END_TOKEN = (
+    r"(?:END|FIN|#\s*#\s*#|##|#\d+-[\d/]+|"
+    r"\d{1,2}(?::\d{2})?\s*[AaPp]\.?\s?[Mm]\.?(?:\s*[A-Z]{2,5}\b|\s+(?:[A-Z][a-z]+\s){1,3}Time)?)"
+)
+_END_SEQUENCE = re.compile(r"^(?:END|FIN)\b(?:\s+(?:" + _END_TOKEN + r"|\d{1,2}:\d{2}))*\s*\W?$")
+RUN_IN_END = re.compile(r"(?<=[.?!”\")])\s+(" + _END_TOKEN + r"(?:\s+" + _END_TOKEN + r")*)\s*$")
+_CLOSING_NOTE = re.compile(
+    r"^(?:to view|view|click|for more|for the full|read the|watch the|download|the slides|slides)\b.*"
+    r"(?:https?://|www\.|\bhere\b)",
+    re.I,
+)
+
+
+def is_closing_note(line: str) -> bool:
+    """The publisher's pointer at the end of a transcript ("To view the slides, visit https://...")."""
+    return bool(_CLOSING_NOTE.match(line.strip()))
 
 
 def is_separator(line: str) -> bool:

@@ -17,6 +17,8 @@ from . import metadata as md
 from .labels import LabelMatch, fold, match_label
 from .notes import classify as classify_note
 
+# A last turn that ends in none of these stops mid-sentence.
+_CLOSERS = frozenset(".?!\"”’')]…*")
 # How many non-empty lines at the top may be metadata before speech must begin.
 HEADER_LINES = 40
 
@@ -125,21 +127,35 @@ def segment(doc: Transcript, ctx: Context) -> None:
             content_start = spans[j][0] if j < stop_line else spans[i][1]
             content_start += len(lines[j]) - len(lines[j].lstrip()) if j < stop_line else 0
         last = stop_line - 1
-        # Trailing end marks and times are metadata, not speech.
-        while last > i:
+        end = None
+        # Trailing end marks, times and the publisher's closing notes are metadata, not speech.
+        while last > i or (last == i and end is None):
             s = lines[last].strip()
-            if not s:
+            a, b = spans[last]
+            lead = len(lines[last]) - len(lines[last].lstrip())
+            if last > i and not s:
                 last -= 1
-            elif md.is_end_line(s) or md.time_of(s):
-                a, b = spans[last]
-                lead = len(lines[last]) - len(lines[last].lstrip())
+            elif last > i and (md.is_end_line(s) or md.time_of(s)):
                 _add_meta(doc, "end" if md.is_end_line(s) else "end_time", a + lead, a + lead + len(s))
                 meta.end_time = meta.end_time or md.time_of(s) or md.time_in(s)
                 last -= 1
+            elif last > i and md.is_closing_note(s):
+                _add_meta(doc, "editorial", a + lead, a + lead + len(s))
+                last -= 1
             else:
+                # "Have a good day. END 12:59 P.M. EST": an end mark run into the last line.
+                em = md.RUN_IN_END.search(text, max(a, line_start + m.content_start), b)
+                end = b
+                if em:
+                    _add_meta(doc, "end", em.start(1), em.end(1))
+                    meta.end_time = meta.end_time or md.time_in(em.group(1))
+                    end = em.start()
                 break
-        end = spans[last][1] if last > i else spans[i][1]
-        end = max(content_start, len(text[:end].rstrip()))
+        if end is None:
+            end = spans[i][1]
+        while end > content_start and text[end - 1].isspace():
+            end -= 1
+        end = max(content_start, end)
         turns.append(
             Turn(
                 id="",
@@ -158,6 +174,14 @@ def segment(doc: Transcript, ctx: Context) -> None:
     doc.meta_spans.sort(key=lambda s: s.start)
     if not turns:
         doc.warn("no_speech", "the document holds metadata only; no speech was found")
+    elif turns[-1].text.rstrip() and turns[-1].text.rstrip()[-1] not in _CLOSERS:
+        last = turns[-1]
+        doc.warn(
+            "truncated",
+            f"the text stops mid-sentence at the end of turn {last.id}: "
+            f"“…{' '.join(last.text.split()[-8:])}”",
+            turn=last.id,
+        )
 
 
 def _add_meta(doc: Transcript, field: str, start: int, end: int) -> None:
@@ -251,7 +275,8 @@ def _trim_tail(
             i -= 1
             continue
         break
-    end = len(doc.text[:end].rstrip())
+    while end > start and doc.text[end - 1].isspace():
+        end -= 1
     return start, max(start, end)
 
 
@@ -278,7 +303,14 @@ def _header_kind(
         return "editorial"
     if md.is_end_line(s):
         return "end"
-    if first and not hint_title and md.looks_like_title(s) and md.event_type(s) and not md.time_of(s):
+    if (
+        first
+        and not hint_title
+        and md.looks_like_title(s)
+        and md.event_type(s)
+        and not md.time_of(s)
+        and not (md.is_venue_line(s) and len(s.split()) < 6)
+    ):
         return "title"  # a headline that names the event beats a venue word inside it
     if md.time_of(s):
         return "time"
