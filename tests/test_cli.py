@@ -83,3 +83,19 @@ def test_batch_skips_bad_files_and_loses_nothing(tmp_path: Path):
     err = r.stderr.decode()
     assert "empty.txt" in err and "bad.html" in err
     assert "Traceback" not in err
+
+
+def test_user_knowledge_file(tmp_path: Path):
+    kb = tmp_path / "my_officials.txt"
+    kb.write_text("jane_roe | Jane Roe | Roe | Minister of Foreign Affairs | FRA | 2020-01-01 |\n")
+    src = tmp_path / "roe.txt"
+    src.write_text("MINISTER ROE: Hello.\n\nQ Why?\n\nMINISTER ROE: Because.\n")
+    r = run("analyze", str(src), "--json", "--knowledge", str(kb))
+    assert r.returncode == 0, r.stderr
+    roe = json.loads(r.stdout)["speakers"][0]
+    assert (roe["name"], roe["country"], roe["kb_id"]) == ("Jane Roe", "FRA", "jane_roe")
+    bad = tmp_path / "bad_officials.txt"
+    bad.write_text("only | two\n")
+    r = run("analyze", str(src), "--knowledge", str(bad))
+    assert r.returncode == 2 and "bad_officials.txt" in r.stderr.decode()
+    assert "Traceback" not in r.stderr.decode()

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .errors import InputError, PodiumError
+from .knowledge import Knowledge
 from .model import Transcript
 from .pipeline import DEFAULT_STAGES, Context, Pipeline, Stage
 from .read import DEFAULT_MAX_BYTES, Document, read_bytes, read_path, read_text
@@ -25,6 +26,7 @@ __all__ = [
     "Pipeline",
     "Stage",
     "Context",
+    "Knowledge",
     "InputError",
     "PodiumError",
     "DEFAULT_STAGES",
@@ -39,12 +41,15 @@ def analyze(
     meta: Mapping[str, str] | None = None,
     stages: Iterable[str | Stage] | Pipeline = DEFAULT_STAGES,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    knowledge: Knowledge | None = None,
 ) -> Transcript:
     """Analyse a transcript given as a path, raw bytes or text.
 
     A ``str`` that names an existing file is read as that file; any other ``str``
     is the transcript's text. ``meta`` gives what the text may not say
     (``title``, ``date``, ``publisher``, ``url``); the text wins where it says it.
+    ``knowledge`` replaces the bundled knowledge base (``Knowledge.load(extra=[...])``
+    extends it with your own officials, outlets or places).
     Raises ``InputError`` with one clear sentence when the input cannot be read.
     """
     if isinstance(source, bytes):
@@ -61,7 +66,7 @@ def analyze(
         doc = read_text(source, name or "<text>")
     else:
         raise TypeError(f"analyze() takes a path, bytes or str, not {type(source).__name__}")
-    return analyze_document(doc, meta=meta, stages=stages)
+    return analyze_document(doc, meta=meta, stages=stages, knowledge=knowledge)
 
 
 def analyze_document(
@@ -69,6 +74,7 @@ def analyze_document(
     *,
     meta: Mapping[str, str] | None = None,
     stages: Iterable[str | Stage] | Pipeline = DEFAULT_STAGES,
+    knowledge: Knowledge | None = None,
 ) -> Transcript:
     """Run the pipeline over a document a reader has already produced."""
     from .knowledge import default_knowledge
@@ -88,7 +94,7 @@ def analyze_document(
     )
     for code, message in doc.warnings:
         transcript.warn(code, message)
-    return pipeline(transcript, Context(knowledge=default_knowledge(), hints=hints))
+    return pipeline(transcript, Context(knowledge=knowledge or default_knowledge(), hints=hints))
 
 
 _ISO_DATE = re.compile(r"(?<!\d)(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)")

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from . import __version__, analyze
 from .errors import PodiumError
+from .knowledge import Knowledge
 from .model import Transcript
 from .read import DEFAULT_MAX_BYTES
 
@@ -35,6 +36,7 @@ err = Console(stderr=True, highlight=False)
 
 READABLE = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx", ".pdf"}
 EXIT_INPUT = 2
+DEFAULT_MAX_MB = DEFAULT_MAX_BYTES / 1024 / 1024
 
 
 def _fail(message: str, code: int = EXIT_INPUT) -> None:
@@ -55,10 +57,23 @@ def _inputs(paths: list[str]) -> Iterator[str]:
             yield p
 
 
-def _analyze_one(path: str, max_bytes: int) -> Transcript:
+def _analyze_one(path: str, max_bytes: int, kb: Knowledge | None) -> Transcript:
     if path == "-":
-        return analyze(sys.stdin.buffer.read(), name="<stdin>", max_bytes=max_bytes)
-    return analyze(Path(path), max_bytes=max_bytes)
+        return analyze(sys.stdin.buffer.read(), name="<stdin>", max_bytes=max_bytes, knowledge=kb)
+    return analyze(Path(path), max_bytes=max_bytes, knowledge=kb)
+
+
+def _knowledge(paths: list[Path] | None) -> Knowledge | None:
+    if not paths:
+        return None
+    for p in paths:
+        if not p.is_file():
+            _fail(f"knowledge file {p} does not exist: check the path given to --knowledge.")
+    try:
+        return Knowledge.load(extra=paths)
+    except (ValueError, OSError) as e:
+        _fail(f"knowledge file not loaded: {e}")
+    return None
 
 
 @app.command("analyze")
@@ -68,18 +83,24 @@ def analyze_cmd(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write one JSON file per input into this directory.")
     ] = None,
-    max_size: Annotated[float, typer.Option("--max-size", help="Largest input to accept, in MB.")] = DEFAULT_MAX_BYTES
-    / 1024
-    / 1024,
+    max_size: Annotated[float, typer.Option("--max-size", help="Largest input to accept, in MB.")] = DEFAULT_MAX_MB,
+    knowledge: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--knowledge",
+            help="Extra knowledge file (officials.txt, outlets.txt, places.txt... grammar); repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """Analyse transcripts: a summary in the terminal, the JSON contract, or a directory of JSON files."""
     max_bytes = int(max_size * 1024 * 1024)
+    kb = _knowledge(knowledge)
     files = list(_inputs(paths))
     if not files:
         _fail(f"no transcript files found in {', '.join(paths)}; podium reads {', '.join(sorted(READABLE))}.")
     if output is None and len(files) == 1:
         try:
-            doc = _analyze_one(files[0], max_bytes)
+            doc = _analyze_one(files[0], max_bytes, kb)
         except PodiumError as e:
             _fail(str(e))
         if as_json:
@@ -89,10 +110,10 @@ def analyze_cmd(
         return
     if output is None:
         _fail("several inputs need an output directory: add -o OUT/ to write one JSON file per input.")
-    _batch(files, output, max_bytes)
+    _batch(files, output, max_bytes, kb)
 
 
-def _batch(files: list[str], output: Path, max_bytes: int) -> None:
+def _batch(files: list[str], output: Path, max_bytes: int, kb: Knowledge | None) -> None:
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -110,7 +131,7 @@ def _batch(files: list[str], output: Path, max_bytes: int) -> None:
         task = progress.add_task("analysing", total=len(files))
         for f in files:
             try:
-                doc = _analyze_one(f, max_bytes)
+                doc = _analyze_one(f, max_bytes, kb)
                 stem = "stdin" if f == "-" else Path(f).stem
                 target, n = stem, 2
                 while target in used:
