@@ -44,7 +44,7 @@ FEATURES = [
     ("speaks-language", re.compile(r"\(Speaks")),
     ("bracketed-official", re.compile(r"\[senior administration official\]")),
 ]
-PER_FEATURE = 1
+PER_FEATURE = 2
 MAX_CHARS = 5000
 
 

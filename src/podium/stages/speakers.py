@@ -68,7 +68,6 @@ _TITLE_STOP = frozenset(
     department ministry office council committee task force the a an of on at in to for
     """.split()
 )
-_JOURNALIST_GENERIC = frozenset({"journalist"})
 
 
 @dataclass
