@@ -103,6 +103,9 @@ def analyze_cmd(
             doc = _analyze_one(files[0], max_bytes, kb)
         except PodiumError as e:
             _fail(str(e))
+        except Exception as e:  # a bug must still end in one sentence, not a traceback
+            logging.getLogger(__name__).debug("internal error", exc_info=True)
+            _fail(f"internal error on {files[0]} ({type(e).__name__}: {e}); please report it.", code=3)
         if as_json:
             sys.stdout.write(doc.to_json() + "\n")
         else:

@@ -118,7 +118,8 @@ def parse_label(label: str, kb: Knowledge) -> ParsedLabel:
     if re.match(r"^(?:speaker|participant|reporter|questioner|voice)\s*\d+$", core, re.I):
         p.generic = kb.generic_label(core.split()[0]) or Office(core.split()[0].lower(), "other", None, "generic")
         return p
-    words = core.split()
+    # "MR.PESICKA": an honorific run into the name.
+    words = re.sub(r"^((?:MR|MS|MRS|DR|Mr|Ms|Mrs|Dr)\.)(?=\w)", r"\1 ", core).split()
     if words and words[0].lower() == "the" and len(words) > 1:
         words = words[1:]
     if words and words[0].lower().rstrip(".") in kb.honorifics:
@@ -392,6 +393,12 @@ def speakers(doc: Transcript, ctx: Context) -> None:
         )
         for t in p.turns:
             t.speaker = sid
+        if p.evidence.get("role") == _ONE_WORD:
+            doc.warn(
+                "unknown_label",
+                f"label {p.labels[0]!r} names no known person, office or role; kept as a speaker of role 'other'",
+                speaker=sid,
+            )
         if not p.present and (p.role or "principal") == "principal":
             doc.warn(
                 "absent_principal",
@@ -403,6 +410,7 @@ def speakers(doc: Transcript, ctx: Context) -> None:
     _turn_kinds(doc)
 
 
+_ONE_WORD = "a one-word label naming no known person"
 _GENERIC_WORDS = ("moderator", "operator", "question", "participant", "interpreter", "reporter")
 
 
@@ -530,7 +538,7 @@ def _describe(p: Person, kb: Knowledge, date: str | None, home: str | None) -> N
         if bare and p.parsed:
             # "CUSTOMER:", "PROTESTOR:": one unknown word, no office, no honorific. Whether such a
             # speaker is a principal is decided later by whether they answer questions.
-            p.set("role", "other", "a one-word label naming no known person")
+            p.set("role", "other", _ONE_WORD)
     p.set("role", "principal", "default")
     if p.role == "principal" and not p.country and home and p.present:
         p.set("country", home, "publisher")
