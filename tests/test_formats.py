@@ -98,3 +98,17 @@ def test_bare_surname_does_not_resolve_abroad():
     doc = podium.analyze(text, meta={"date": "2014-04-25", "publisher": "The White House"})
     park = doc.speakers[0]
     assert park.kb_id is None and park.country == "USA" and park.evidence["country"] == "publisher"
+
+
+def test_one_word_labels_naming_nobody():
+    doc = podium.analyze("THE PRESIDENT: Hi there.\n\nCUSTOMER: Can I get a coffee?\n\nTHE PRESIDENT: Sure.\n",
+                         meta={"date": "2022-10-20", "publisher": "The White House"})
+    customer = next(s for s in doc.speakers if s.labels == ["CUSTOMER"])
+    assert customer.role == "other" and customer.country is None
+    assert [w.code for w in doc.warnings] == ["unknown_label"]
+
+
+def test_honorific_run_into_the_name():
+    doc = podium.analyze("MR.PESICKA: Thanks.\n\nQ Why?\n\nMR.PESICKA: Because.\n")
+    assert doc.speakers[0].name == "Pesicka" and doc.speakers[0].role == "principal"
+    assert doc.warnings == []
