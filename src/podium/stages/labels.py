@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..knowledge import Knowledge
 
@@ -94,6 +95,7 @@ class LabelMatch:
     needs_evidence: bool = False  # title-case labels wait for the document-level check
 
 
+@lru_cache(maxsize=8192)
 def fold(s: str) -> str:
     """Lower-case, accent-free, punctuation-light key for comparing names."""
     s = unicodedata.normalize("NFKD", s)
@@ -125,9 +127,9 @@ def _shape(core: str) -> str | None:
 def match_label(line: str, kb: Knowledge) -> LabelMatch | None:
     """Parse a speaker label at the start of ``line`` (which has no newline), or None."""
     stripped = line.lstrip()
+    if not stripped or (stripped[0] not in "QA" and ":" not in stripped[:96]):
+        return None  # most lines: no colon where a label could end, no Q/A form
     lead = len(line) - len(stripped)
-    if not stripped:
-        return None
     m = _Q_FORM.match(stripped)
     if m:
         rest = stripped[m.end() :]

@@ -54,7 +54,9 @@ def _split_run_in_labels(text: str, spans: list[tuple[int, int]], kb) -> list[tu
     out = []
     for a, b in spans:
         cuts = []
-        m = _TIME_THEN_LABEL.search(text, a, b) if b - a > 12 and ":" in text[a : a + 200] else None
+        m = None
+        if b - a > 12 and (text.find("M.", a, b) != -1 or text.find("m.", a, b) != -1):
+            m = _TIME_THEN_LABEL.search(text, a, b)
         if m and m.end() > a and match_label(text[m.end() : b], kb) is not None:
             cuts.append(m.end())
         if b - a > FLAT_LINE:

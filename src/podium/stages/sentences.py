@@ -33,55 +33,54 @@ OPENERS = frozenset(
     Many Some Most Every Each One Two Three Let's I'm I've I'll It's That's We're We've We'll
     """.split()
 )
-_CANDIDATE = re.compile(r"[.!?…]+[\"'’”)\]]*(?=[ \t]+[\"'“‘(\[—–-]*[A-Z0-9À-ÖØ-Þ])")
+# A line break (with the spaces around it), or sentence punctuation followed by space and a
+# capital, digit or opening quote.
+_BOUNDARY = re.compile(r"\n\s*|(?P<p>[.!?…]+[\"'’”)\]]*)[ \t]+(?=[\"'“‘(\[—–-]*[A-Z0-9À-ÖØ-Þ])")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 _NEXT_WORD = re.compile(r"[ \t]+[\"'“‘(\[—–-]*([\w'’]+)")
+_DOTTED = frozenset(("a.m", "p.m", "d.c", "u.s", "u.n", "u.k", "e.u"))
 
 
 def split_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Sentence spans of ``text`` (absolute when ``offset`` is the text's start)."""
+    """Sentence spans of ``text`` (absolute when ``offset`` is the text's start).
+
+    One regex pass over the whole text: a line break always ends a sentence;
+    punctuation ends one unless the word before it is an abbreviation.
+    """
     spans: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        line_start = pos
-        pos += len(line) + 1
-        if not line.strip():
+    start = len(text) - len(text.lstrip())
+    for m in _BOUNDARY.finditer(text):
+        p_end = m.end("p")
+        if p_end == -1:
+            end = m.start()  # a line break, less the spaces before it
+            while end > start and text[end - 1] in " \t":
+                end -= 1
+        elif text[m.start()] == "." and not _ends_sentence(text, m.start(), p_end):
             continue
-        start = line_start + (len(line) - len(line.lstrip()))
-        for m in _CANDIDATE.finditer(line):
-            punct_at = m.start()
-            if line[punct_at] == "." and m.group(0).startswith(".") and not _ends_sentence(line, m):
-                continue
-            end = line_start + m.end()
-            if end > start:
-                spans.append((offset + start, offset + end))
-            nxt = m.end()
-            while nxt < len(line) and line[nxt] in " \t":
-                nxt += 1
-            start = line_start + nxt
-        end = line_start + len(line.rstrip())
+        else:
+            end = p_end
         if end > start:
             spans.append((offset + start, offset + end))
+        start = m.end()
+    end = len(text.rstrip())
+    if end > start:
+        spans.append((offset + start, offset + end))
     return spans
 
 
-def _ends_sentence(line: str, m: re.Match[str]) -> bool:
-    # The word the period ends (a backward scan, not a regex over the whole line).
-    end = m.start() + 1
-    start = max(line.rfind(" ", 0, end), line.rfind("\t", 0, end)) + 1
-    word = line[start:end]
-    if not word:
-        return True
-    core = word.lstrip("(\"'“‘[").rstrip(".")
+def _ends_sentence(text: str, dot: int, after: int) -> bool:
+    """Whether the period at ``dot`` ends a sentence, judged by the word it ends."""
+    start = max(text.rfind(" ", 0, dot), text.rfind("\t", 0, dot), text.rfind("\n", 0, dot)) + 1
+    core = text[start:dot].lstrip("(\"'“‘[")
     if not core:
         return True
-    if len(core) == 1 and core.isalpha() and core.isupper():
-        return False  # an initial: "Michael R. Pompeo"
-    lowered = core.lower()
-    if lowered in ABBREVIATIONS and "." not in core:
-        return False
-    if _ACRONYM.match(core + ".") or lowered in ("a.m", "p.m", "d.c", "u.s", "u.n", "u.k", "e.u"):
-        nw = _NEXT_WORD.match(line, m.end())
+    if "." not in core:
+        if len(core) == 1:
+            return not (core.isalpha() and core.isupper())  # an initial: "Michael R. Pompeo"
+        return len(core) > 6 or core.lower() not in ABBREVIATIONS
+    if core.lower() in _DOTTED or _ACRONYM.match(core + "."):
+        # "U.S." and "p.m." end a sentence only before a typical opener ("in the U.S. We ...").
+        nw = _NEXT_WORD.match(text, after)
         return bool(nw and nw.group(1) in OPENERS)
     return True
 
@@ -90,9 +89,11 @@ def _ends_sentence(line: str, m: re.Match[str]) -> bool:
 def sentences(doc: Transcript, ctx: Context) -> None:
     text = doc.text
     result: list[Sentence] = []
+    append = result.append
     n = 0
     for turn in doc.turns:
+        tid = turn.id
         for a, b in split_spans(turn.text, turn.start):
             n += 1
-            result.append(Sentence(id=f"s{n}", turn=turn.id, start=a, end=b, text=text[a:b]))
+            append(Sentence(f"s{n}", tid, a, b, text[a:b]))
     doc.sentences = result
