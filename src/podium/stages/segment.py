@@ -23,6 +23,8 @@ _CLOSERS = frozenset(".?!\"”’')]…*")
 HEADER_LINES = 40
 
 
+# Where a line could open with a label: a Q/A form, or a colon within the label's reach.
+_COULD_BE_LABEL = re.compile(r"(?m)^(?=[ \t]*(?:[QA]|[^\n:]{1,95}:))")
 # A time run into the label that follows it, when a converter joined two lines:
 # "10:00 A.M. EST MR. CARNEY: Welcome aboard".
 _TIME_THEN_LABEL = re.compile(
@@ -94,7 +96,12 @@ def segment(doc: Transcript, ctx: Context) -> None:
     kb = ctx.knowledge
     spans = _split_run_in_labels(text, _lines(text), kb)
     lines = [text[a:b] for a, b in spans]
-    matches: list[LabelMatch | None] = [match_label(line, kb) for line in lines]
+    # Only lines that could open with a label are parsed: one C-level scan finds them.
+    could = {m.start() for m in _COULD_BE_LABEL.finditer(text)}
+    matches: list[LabelMatch | None] = [
+        match_label(line, kb) if a in could or (a and text[a - 1] != "\n") else None
+        for (a, _), line in zip(spans, lines, strict=True)
+    ]
     _accept_title_labels(matches)
 
     first_label = next((i for i, m in enumerate(matches) if m is not None), len(lines))

@@ -1,0 +1,551 @@
+"""Stage ``exchanges``: question turns → sub-questions → addressees → answers.
+
+Reads ``turns``, ``speakers`` and ``sentences``; writes ``exchanges`` (plain contract dicts).
+
+* An exchange is a run of journalist turns that ask something (one or several questioners: a
+  follow-up from the same speaker stays in the exchange, several outlets asking in a row before
+  one answer share it) and the principal turns that follow, up to the next exchange. Moderator
+  turns break nothing; a journalist turn that asks nothing ("Thank you.") is no exchange.
+* Each question turn is split (on ``doc.sentences``, and after a lead-in's colon) into the
+  questions it asks: direct (``?``), indirect (``whether ...``), requests (``Tell us ...``).
+  Lead-ins (``A second question to Secretary Pompeo.``), preambles and thanks are context.
+* Addressees come from explicit cues (``question to X``, ``for X``, ``both ministers``) and
+  vocatives (``Mr. Secretary, ...``), resolved against the speakers' names, labels and titles;
+  a cue carries over to the following questions of the turn; with no cue, the principals who
+  answer. Consecutive questions with no context between them form a *cluster* that is answered
+  together.
+* Each principal answer turn is cut into units (paragraphs, and within a paragraph at a
+  sentence that opens with a pointer) and every unit is linked to a cluster: an explicit
+  pointer (``Your first question was``, ``As for its extension``), then clear lexical overlap,
+  then order (the unit before it, or the first cluster not yet answered).
+* ``unanswered_by``: the addressees of a sub-question with no linked answer from them.
+
+Every label keeps its evidence: ``addressee_cues`` beside ``addressees``, ``cue`` on answers.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..knowledge import fold
+from ..model import Sentence, Speaker, Transcript, Turn
+from ..pipeline import Context, stage
+
+_CUE_KINDS = ("indirect", "request", "group", "pointer")
+
+
+@functools.lru_cache(maxsize=1)
+def load_cues() -> dict[str, tuple[str, ...]]:
+    """The cue phrases of ``data/question_cues.txt`` by kind (parsed once)."""
+    text = importlib.resources.files("podium.knowledge").joinpath("data/question_cues.txt").read_text("utf-8")
+    found: dict[str, list[str]] = {k: [] for k in _CUE_KINDS}
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = [p.strip() for p in line.split(" | ")]
+        if len(parts) != 2 or parts[1] not in found or not parts[0]:
+            raise ValueError(f"question_cues.txt line {n}: expected 'phrase | kind', got {raw!r}")
+        found[parts[1]].append(parts[0].lower().replace("’", "'"))
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _alternation(phrases: tuple[str, ...]) -> str:
+    ordered = sorted(phrases, key=len, reverse=True)
+    return "|".join(re.escape(p).replace("'", "['’]").replace(r"\ ", r"\s+") for p in ordered)
+
+
+# -- static patterns ------------------------------------------------------------------------
+
+_HON = r"(?:Mr|Ms|Mrs|Madam|Madame|Dr|Sir)\.?"
+_CAP = r"[A-Z][\w'’-]+"
+_WHO = rf"(?:the\s+)?(?:{_HON}\s+)?(?:{_CAP}\s+){{0,3}}{_CAP}"
+_LEAD = (
+    r"^(?:\([^)]*\)\s*)*(?:(?:And|But|So|Also|Now|Then|Okay|OK|Well|Yes|Finally|Lastly|"
+    r"First(?:ly)?|Second(?:ly)?|Third(?:ly)?|Next)\b,?\s+)*"
+)
+_VOC_HON = re.compile(_LEAD + rf"(?P<cue>{_HON}\s+(?:{_CAP}\s+){{0,2}}{_CAP})\s*,")
+_VOC_NAME = re.compile(_LEAD + rf"(?P<cue>(?:{_CAP}\s+){{0,2}}{_CAP})\s*,\s")
+_VOC_END = re.compile(rf",\s*(?P<cue>{_HON}\s+(?:{_CAP}\s+){{0,2}}{_CAP})\s*[.?!]*[\"”’)]*\s*$")
+_PAREN_LEAD = re.compile(r"^(?:\s*[\(\[][^)\]]*[\)\]])+\s*")
+_THANKS = re.compile(
+    r"^(?:\W*(?:thank you|thanks|great|good (?:morning|afternoon|evening)|hi|hello|okay|ok|yes|sure|"
+    r"all right|sorry)\b)[^?]{0,60}$",
+    re.I,
+)
+_CLOSING = re.compile(
+    r"^\W*(?:(?:well|okay|ok|all right|so|and)\W+)?(?:thank you|thanks|good (?:morning|afternoon|evening|night)|"
+    r"hi|hello|bye|goodbye)\b(?!\s+(?:\w+\s+)?(?:for\s+)?(?:the|your|that|this)\s+question)[^?]{0,160}$",
+    re.I,
+)
+# A principal calling on the next reporter: "Next question goes to Trevor of Reuters.",
+# "If I may invite Shintomi-san of Kyodo News.", "Mr. Sugimoto, with Sankei Newspaper."
+_CALL_UNIT = re.compile(
+    r"\b(?:next question|go ahead|invite|call on|let me go to|let's go to|I'll go to|we'll go to|goes to|"
+    r"you have the floor|the floor is yours|last question|final question)\b"
+    r"|\b(?:with|from|of)\s+(?:the\s+)?[A-Z][\w’'&.-]*(?:\s+[A-Z][\w’'&.-]*)*\s*[.!]?\s*$",
+)
+_ORDINAL_START = re.compile(
+    r"^(?:\([^)]*\)\s*)*(?:and\s+|also\s+|then\s+)?(?:(?:first|second|third|fourth)(?:ly)?\b|finally\b|lastly\b|"
+    r"(?:my|a|the|one)\s+(?:first|second|third|next|last|final|other|follow-up|quick)\s+(?:question|one)\b|"
+    r"another\s+(?:question|one)\b|one more\b)",
+    re.I,
+)
+_ORDINALS = {
+    "first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4,
+    "former": 0, "last": -1, "latter": -1, "final": -1, "other": None,
+}  # fmt: skip
+_ORDINAL_POINTER = re.compile(
+    r"^(?:\([^)]*\)\s*)*(?:(?:and|so|now|then|but|well|okay)\s*,?\s+)*"
+    r"(?:(?:on|to|as for|as to|regarding|turning to|with regard to|about|for)\s+)?(?:your|the)\s+"
+    r"(?P<ord>first|second|third|fourth|fifth|last|final|latter|former|other)\b"
+    r"(?P<tail>\s+(?:question|part|point|one|issue|thing|matter)s?\b)?",
+    re.I,
+)
+_COLON = re.compile(r":\s+(?=\S)")
+_QUESTION_WORD = re.compile(r"\bquestions?\b", re.I)
+_CALL = re.compile(
+    r"^\W*(?:(?:yes|yeah|okay|ok|sure|all right|please)\W+)*(?:go ahead|next question|you have the floor|"
+    r"(?:[A-Z][a-z]+\W+)?(?:go ahead|please))\W*(?:[A-Z][a-z]+)?\W*$",
+    re.I,
+)
+_WORD = re.compile(r"[a-z][a-z'’]+")
+_SUFFIXES = ("ations", "ation", "ians", "ian", "ings", "ing", "ments", "ment", "ies", "ia", "ed", "es", "s", "ly", "an")
+_STOP = frozenset(
+    """
+    a about above after again against all almost also although always am among an and another any anyone
+    anything are around as ask asked asking at be because been before being below between both but by can
+    could did do does doing done don down during each either else even ever every few first for from
+    further get gets getting give go going got had has have having he her here hers him his how however i if
+    in into is it its itself just know last let like ll made make many may me might more most much must my
+    need never no nor not now of off on once one only or other others our ours out over own part people
+    please point put question questions quite rather re really right said same say saying says second see
+    seem she should since so some something still such sure take talk tell than thank thanks that the
+    their them then there these they thing things think third this those though through thus time to today
+    too two under until up upon us ve very want wanted was way we well were what when where whether which
+    while who whom whose why will with within without would yes yet you your yours also mr ms mrs madam
+    secretary minister ministers president prime foreign affairs both follow let's i'm it's that's we're
+    we've i've there's don't can't won't isn't aren't didn't doesn't wasn't going actually able lot
+    """.split()
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """Regexes built from the cue file (compiled once)."""
+    cues = load_cues()
+    group = _alternation(cues["group"])
+    who = rf"(?:(?i:{group})\b|{_WHO})"
+    voc = rf"(?:{_HON}\s+(?:{_CAP}\s+){{0,2}}{_CAP}\s*,\s*|(?:{_CAP}\s+){{0,2}}{_CAP}\s*,\s*)?"
+    multi = tuple(p for p in cues["pointer"] if " " in p or p in ("regarding",))
+    return {
+        "group": re.compile(rf"^(?:the\s+)?(?:{group})$", re.I),
+        "explicit": re.compile(
+            rf"(?P<cue>\b(?:[Qq]uestions?|[Oo]ne)\s+(?:is\s+)?(?:to|for)\s+(?P<who>{who}))"
+            rf"|(?:^|[,;:]\s+|\b(?i:first|second|third|next|finally|lastly|also|and|then|now),?\s+)"
+            rf"(?P<cue2>(?i:for|to)\s+(?P<who2>{who}))(?=\s*[,:.?;]|\s*$)"
+        ),
+        "asks": re.compile(
+            _LEAD + voc + rf"(?i:(?:please\s+)?(?:{_alternation(cues['indirect'] + cues['request'])}))\b"
+        ),
+        "pointer": re.compile(
+            r"^(?:\([^)]*\)\s*)*(?:(?:and|so|now|then|but|well|okay|first|second|finally)\s*,?\s+)*"
+            rf"(?P<lead>{_alternation(cues['pointer'])})\s+(?P<topic>[^,.;:?!]{{2,120}})",
+            re.I,
+        ),
+        "split": re.compile(
+            r"^(?:\([^)]*\)\s*)*(?:(?:and|so|now|then|but|well|okay)\s*,?\s+)*"
+            rf"(?:{_alternation(multi)})\b",
+            re.I,
+        ),
+    }
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _stem(word: str) -> str:
+    w = word.replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.strip("'")
+    for suf in _SUFFIXES:
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            w = w[: -len(suf)]
+            break
+    return w[:6]
+
+
+def _content(text: str, skip: frozenset[str]) -> set[str]:
+    out = set()
+    for w in _WORD.findall(text.lower()):
+        w = w.replace("’", "'")
+        if len(w) < 3 or w in _STOP or w in skip:
+            continue
+        out.add(_stem(w))
+    return out
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop leading notes such as "(Via interpreter)" and surrounding space."""
+    seg = text[start:end]
+    m = _PAREN_LEAD.match(seg)
+    if m and m.end() < len(seg):
+        start += m.end()
+        seg = text[start:end]
+    start += len(seg) - len(seg.lstrip())
+    end -= len(seg) - len(seg.rstrip())
+    return start, end
+
+
+@dataclass
+class _Cluster:
+    turn: str
+    addressees: list[str]
+    cues: list[str]
+    context: list[str] = field(default_factory=list)
+    subs: list[dict[str, Any]] = field(default_factory=list)
+    tokens: set[str] = field(default_factory=set)
+    start: int = 0
+
+
+@dataclass
+class _People:
+    principals: list[Speaker]
+    name_words: dict[str, set[str]]
+    title_words: dict[str, list[str]]
+    skip: frozenset[str]
+
+    @classmethod
+    def of(cls, doc: Transcript) -> _People:
+        principals = [s for s in doc.speakers if s.role == "principal"]
+        name_words: dict[str, set[str]] = {}
+        title_words: dict[str, list[str]] = {}
+        skip: set[str] = set()
+        for s in doc.speakers:
+            words = set(fold(s.name or "").split())
+            title = fold(s.title or "").split()
+            for label in s.labels:
+                words.update(w for w in fold(label).split() if w not in title)
+            words = {w for w in words if len(w) > 2 and w not in _STOP}
+            skip.update(words)
+            if s.role == "principal":
+                name_words[s.id] = words
+                title_words[s.id] = title
+        return cls(principals, name_words, title_words, frozenset(skip))
+
+    def resolve(self, phrase: str) -> list[str]:
+        """Speaker ids a cue phrase ("Secretary Pompeo", "Mr. Foreign Minister") names."""
+        phrase = phrase.strip()
+        if _patterns()["group"].match(phrase):
+            return [p.id for p in self.principals]
+        words = [w for w in fold(phrase).split() if w not in ("mr", "ms", "mrs", "madam", "madame", "dr", "sir", "the")]
+        if not words:
+            return []
+        hits = {p.id: sum(w in self.name_words[p.id] for w in words) for p in self.principals}
+        best = max(hits.values(), default=0)
+        if best:
+            return [pid for pid, n in hits.items() if n == best]
+        # An office: every word of the phrase in the title ("foreign minister" ⊆ "minister of
+        # foreign affairs"); the title that opens with the phrase and says least beyond it wins.
+        scored = []
+        for p in self.principals:
+            title = self.title_words[p.id]
+            if title and all(w in title for w in words):
+                scored.append((title[0] != words[0], len(title), p.id))
+        if not scored:
+            return []
+        scored.sort()
+        return [pid for opens, n, pid in scored if (opens, n) == scored[0][:2]]
+
+
+def _find_cue(text: str, people: _People) -> tuple[list[str], str] | None:
+    """The addressees a sentence names, with the words that decided them."""
+    pats = _patterns()
+    for m in pats["explicit"].finditer(text):
+        who = m.group("who") or m.group("who2")
+        ids = people.resolve(who)
+        if ids:
+            return ids, (m.group("cue") or m.group("cue2")).strip()
+    for rx in (_VOC_HON, _VOC_END, _VOC_NAME):
+        m = rx.search(text)
+        if m:
+            ids = people.resolve(m.group("cue"))
+            if ids:
+                return ids, f"vocative '{m.group('cue')}'"
+    return None
+
+
+def _asks(seg: str) -> str | None:
+    """The form of question a segment asks, or None."""
+    core = seg.rstrip(" \"'”’)]")
+    if core.endswith("?"):
+        return "direct"
+    m = _patterns()["asks"].match(seg)
+    if m:
+        return "indirect"
+    return None
+
+
+# -- the stage --------------------------------------------------------------------------------
+
+
+@stage("exchanges", requires=("turns", "speakers", "sentences"), provides="exchanges")
+def exchanges(doc: Transcript, ctx: Context) -> None:
+    roles = {s.id: s.role for s in doc.speakers}
+    people = _People.of(doc)
+    by_turn: dict[str, list[Sentence]] = {}
+    for s in doc.sentences:
+        by_turn.setdefault(s.turn, []).append(s)
+
+    # 1. Group turns into exchanges.
+    groups: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for turn in doc.turns:
+        role = roles.get(turn.speaker, "other")
+        if role == "journalist":
+            segs = _question_segments(doc, turn, by_turn.get(turn.id, []))
+            if not any(form for *_, form in segs):
+                continue  # asks nothing: no exchange, and it breaks nothing
+            follow_up = current is not None and turn.speaker in current["questioners"]
+            if current is None or (current["answers"] and not follow_up):
+                current = {"questioners": [], "questions": [], "answers": []}
+                groups.append(current)
+            if turn.speaker not in current["questioners"]:
+                current["questioners"].append(turn.speaker)
+            current["questions"].append((turn, segs))
+        elif role == "principal" and current is not None:
+            current["answers"].append(turn)
+
+    # 2. Build each exchange.
+    out: list[dict[str, Any]] = []
+    for n, g in enumerate(groups, 1):
+        out.append(_build(doc, people, by_turn, g, f"x{n}"))
+    doc.exchanges = out
+
+
+def _question_segments(doc: Transcript, turn: Turn, sentences: list[Sentence]) -> list[tuple[int, int, str | None]]:
+    """(start, end, form) of every segment of a question turn; form is None for context."""
+    text = doc.text
+    segs: list[tuple[int, int, str | None]] = []
+    if not sentences:
+        sentences = [Sentence("", turn.id, turn.start, turn.end, turn.text)]
+    for s in sentences:
+        parts = [(s.start, s.end)]
+        m = _COLON.search(s.text)
+        if m:
+            head = s.text[: m.start()]
+            if _QUESTION_WORD.search(head) or _patterns()["explicit"].search(head + ":"):
+                parts = [(s.start, s.start + m.start() + 1), (s.start + m.end(), s.end)]
+        for a, b in parts:
+            a, b = _trim(text, a, b)
+            if b <= a:
+                continue
+            seg = text[a:b]
+            segs.append((a, b, None if _THANKS.match(seg) and "?" not in seg else _asks(seg)))
+    return segs
+
+
+def _build(doc: Transcript, people: _People, by_turn: dict[str, list[Sentence]], g: dict[str, Any], xid: str):
+    text = doc.text
+    answers: list[tuple[Turn, list[tuple[int, int]]]] = []
+    for t in g["answers"]:
+        units = _units(doc, t, by_turn.get(t.id, []))
+        if units:
+            answers.append((t, units))
+    answerers: list[str] = []
+    for t, _ in answers:
+        if t.speaker not in answerers:
+            answerers.append(t.speaker)
+    if answerers:
+        default = (answerers, "answered")
+    elif len(present := [p.id for p in people.principals if p.present]) == 1:
+        default = (present, "only principal")
+    else:
+        default = ([], "")
+
+    # Sub-questions, grouped in clusters.
+    clusters: list[_Cluster] = []
+    counter = 0
+    for turn, segs in g["questions"]:
+        q = doc.speaker(turn.speaker)
+        own = {fold(x) for x in (q.name, q.outlet) if q and x}
+        addressees, cues = default[0], [default[1]] * len(default[0])
+        context: list[str] = []
+        open_cluster: _Cluster | None = None
+        for a, b, form in segs:
+            seg = text[a:b]
+            found = _find_cue(seg, people)
+            if found:
+                addressees, cues = found[0], [found[1]] * len(found[0])
+                open_cluster = None
+            if form is None:
+                if _THANKS.match(seg) or any(o and o in fold(seg) for o in own):
+                    continue
+                context.append(seg)
+                open_cluster = None
+                continue
+            if open_cluster is None or _ORDINAL_START.match(seg):
+                open_cluster = _Cluster(turn.id, list(addressees), list(cues), context, start=a)
+                clusters.append(open_cluster)
+                context = []
+            counter += 1
+            places: list[str] = []
+            issues: list[str] = []
+            for s in by_turn.get(turn.id, []):
+                if s.start < b and a < s.end:
+                    places += [p for p in s.places if p not in places]
+                    issues += [i for i in s.issues if i not in issues]
+            open_cluster.subs.append(
+                {
+                    "id": f"{xid}.q{counter}",
+                    "text": seg,
+                    "start": a,
+                    "end": b,
+                    "form": form,
+                    "addressees": list(open_cluster.addressees),
+                    "addressee_cues": list(open_cluster.cues),
+                    "places": places,
+                    "issues": issues,
+                    "answers": [],
+                    "unanswered_by": [],
+                }
+            )
+    for c in clusters:
+        c.tokens = _content(" ".join(c.context + [s["text"] for s in c.subs]), people.skip)
+
+    # Answers.
+    for t, units in answers:
+        before = [c for c in clusters if c.start < t.start]
+        mine = [c for c in before if t.speaker in c.addressees] or before
+        if not mine:
+            continue
+        links = _link(units, mine, people, text)
+        _attach(t, units, links, mine, text)
+
+    subs = [s for c in clusters for s in c.subs]
+    for s in subs:
+        answered = {a["speaker"] for a in s["answers"]}
+        s["unanswered_by"] = [a for a in s["addressees"] if a not in answered]
+    return {
+        "id": xid,
+        "questioner": g["questioners"][0],
+        "questioners": list(g["questioners"]),
+        "question_turns": [t.id for t, _ in g["questions"]],
+        "answer_turns": [t.id for t, _ in answers],
+        "sub_questions": subs,
+    }
+
+
+def _units(doc: Transcript, turn: Turn, sentences: list[Sentence]) -> list[tuple[int, int]]:
+    """Paragraphs of an answer turn, cut again before a sentence that opens with a pointer."""
+    text = doc.text
+    split = _patterns()["split"]
+    cuts = {s.start for s in sentences if _ORDINAL_POINTER.match(s.text) or split.match(s.text)}
+    units: list[tuple[int, int]] = []
+    pos = turn.start
+    for line in turn.text.split("\n"):
+        a, b = pos, pos + len(line)
+        pos = b + 1
+        if not line.strip():
+            continue
+        inner = sorted(c for c in cuts if a < c < b)
+        for c in [*inner, b]:
+            x, y = _trim(text, a, c)
+            if y > x and not _CLOSING.match(text[x:y]) and not _is_call(text[x:y]):
+                units.append((x, y))
+            a = c
+    return units
+
+
+def _is_call(seg: str) -> bool:
+    return bool(_CALL.match(seg)) or (len(seg.split()) <= 15 and "?" not in seg and bool(_CALL_UNIT.search(seg)))
+
+
+def _link(units, clusters: list[_Cluster], people: _People, text: str) -> list[list[tuple[int, str]]]:
+    """For each unit, the (cluster index, cue) pairs it answers."""
+    pointer = _patterns()["pointer"]
+    links: list[list[tuple[int, str]]] = []
+    done: set[int] = set()
+    previous: list[tuple[int, str]] = []
+    for a, b in units:
+        seg = text[a:b]
+        found: list[tuple[int, str]] = []
+        m = _ORDINAL_POINTER.match(seg)
+        if m:
+            idx = _ORDINALS[m.group("ord").lower()]
+            if idx is None:
+                idx = next((i for i in range(len(clusters)) if i not in done), None)
+            if idx is not None and -len(clusters) <= idx < len(clusters):
+                found = [(idx % len(clusters), f"pointer '{m.group(0).strip()}'")]
+        if not found:
+            m = pointer.match(seg)
+            if m:
+                topic = _content(m.group("topic"), people.skip)
+                hits = [len(topic & c.tokens) for c in clusters]
+                best = max(hits, default=0)
+                if best and hits.count(best) == 1:
+                    words = " ".join(m.group(0).split()[:8])
+                    found = [(hits.index(best), f"pointer '{words}'")]
+        tokens = _content(seg, people.skip)
+        shared = [len(tokens & c.tokens) for c in clusters]
+        if not found:
+            order = sorted(range(len(clusters)), key=lambda i: -shared[i])
+            best = order[0]
+            second = shared[order[1]] if len(order) > 1 else 0
+            if len(clusters) == 1:
+                found = [(0, "single question" if len(units) == 1 else _overlap(shared[0], clusters[0]))]
+            elif shared[best] >= 2 and shared[best] > second:
+                found = [(best, _overlap(shared[best], clusters[best]))]
+            elif previous:
+                found = [(i, "order") for i, _ in previous]
+            else:
+                first = next((i for i in range(len(clusters)) if i not in done), 0)
+                found = [(first, "order")]
+        if len(units) == 1:
+            # One paragraph for several questions: it also answers every one it clearly shares words with.
+            have = {i for i, _ in found}
+            found += [(i, _overlap(n, clusters[i])) for i, n in enumerate(shared) if n >= 2 and i not in have]
+        links.append(found)
+        done.update(i for i, _ in found)
+        previous = found
+    return links
+
+
+def _overlap(n: int, c: _Cluster) -> str:
+    return f"overlap {n / max(1, len(c.tokens)):.2f}"
+
+
+def _attach(turn: Turn, units, links, clusters: list[_Cluster], text: str) -> None:
+    """Answers for every sub-question: one per run of consecutive units linked to its cluster."""
+    for ci, c in enumerate(clusters):
+        runs: list[list[Any]] = []  # [start, end, cues, last unit index]
+        for ui, ((a, b), found) in enumerate(zip(units, links, strict=True)):
+            cues = [cue for i, cue in found if i == ci]
+            if not cues:
+                continue
+            if runs and runs[-1][3] == ui - 1:
+                runs[-1][1] = b
+                runs[-1][2] += [x for x in cues if x not in runs[-1][2]]
+                runs[-1][3] = ui
+            else:
+                runs.append([a, b, cues, ui])
+        for a, b, cues, _ in runs:
+            for s in c.subs:
+                s["answers"].append(
+                    {
+                        "speaker": turn.speaker,
+                        "turn": turn.id,
+                        "start": a,
+                        "end": b,
+                        "text": text[a:b],
+                        "cue": "; ".join(cues),
+                        "clarity": None,
+                        "evasion": None,
+                        "confidence": None,
+                    }
+                )
