@@ -99,3 +99,36 @@ def test_user_knowledge_file(tmp_path: Path):
     r = run("analyze", str(src), "--knowledge", str(bad))
     assert r.returncode == 2 and "bad_officials.txt" in r.stderr.decode()
     assert "Traceback" not in r.stderr.decode()
+
+
+def test_question_answer_stages_on_request():
+    r = run("analyze", str(SEED), "--json", "--stages", "segment,notes,speakers,sentences,exchanges,clarity")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert len(d["exchanges"]) == 4
+    answered = [a for x in d["exchanges"] for q in x["sub_questions"] for a in q["answers"]]
+    assert answered and all(a["clarity"] in ("clear_reply", "ambivalent", "clear_non_reply") for a in answered)
+    r = run("analyze", str(SEED), "--stages", "segment,nope")
+    assert r.returncode == 2 and "unknown stage" in r.stderr.decode()
+
+
+def test_clarity_csv_command(tmp_path: Path):
+    src = tmp_path / "pairs.csv"
+    src.write_text(
+        "id,question,answer\n"
+        "1,Will you meet him?,I don't have any information that I can share with you yet.\n"
+        "2,Is troop movement planned?,I'll leave that to the Department of Defense.\n",
+        encoding="utf-8",
+    )
+    dst = tmp_path / "out.csv"
+    r = run("clarity", str(src), "-o", str(dst))
+    assert r.returncode == 0, r.stderr
+    import csv
+
+    rows = list(csv.DictReader(dst.open(encoding="utf-8")))
+    assert [r["id"] for r in rows] == ["1", "2"]
+    assert rows[0]["clarity"] == "clear_non_reply" and rows[1]["evasion"] == "deflection"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    r = run("clarity", str(bad), "-o", str(tmp_path / "x.csv"))
+    assert r.returncode == 2 and "bad.csv" in r.stderr.decode() and "Traceback" not in r.stderr.decode()

@@ -22,6 +22,7 @@ from . import __version__, analyze
 from .errors import PodiumError
 from .knowledge import Knowledge
 from .model import Transcript
+from .pipeline import DEFAULT_STAGES, Pipeline
 from .read import DEFAULT_MAX_BYTES
 
 app = typer.Typer(
@@ -57,10 +58,11 @@ def _inputs(paths: list[str]) -> Iterator[str]:
             yield p
 
 
-def _analyze_one(path: str, max_bytes: int, kb: Knowledge | None) -> Transcript:
+def _analyze_one(path: str, max_bytes: int, kb: Knowledge | None, pipeline: Pipeline) -> Transcript:
     if path == "-":
-        return analyze(sys.stdin.buffer.read(), name="<stdin>", max_bytes=max_bytes, knowledge=kb)
-    return analyze(Path(path), max_bytes=max_bytes, knowledge=kb)
+        data = sys.stdin.buffer.read()
+        return analyze(data, name="<stdin>", max_bytes=max_bytes, knowledge=kb, stages=pipeline)
+    return analyze(Path(path), max_bytes=max_bytes, knowledge=kb, stages=pipeline)
 
 
 def _knowledge(paths: list[Path] | None) -> Knowledge | None:
@@ -91,16 +93,28 @@ def analyze_cmd(
             help="Extra knowledge file (officials.txt, outlets.txt, places.txt... grammar); repeatable.",
         ),
     ] = None,
+    stages: Annotated[
+        str,
+        typer.Option(
+            "--stages",
+            help="Comma-separated stages to run (default: segment,notes,speakers,sentences; "
+            "add exchanges,clarity for question/answer links and clarity judgments).",
+        ),
+    ] = ",".join(DEFAULT_STAGES),
 ) -> None:
     """Analyse transcripts: a summary in the terminal, the JSON contract, or a directory of JSON files."""
     max_bytes = int(max_size * 1024 * 1024)
     kb = _knowledge(knowledge)
+    try:
+        pipeline = Pipeline([name.strip() for name in stages.split(",") if name.strip()])
+    except ValueError as e:
+        _fail(f"{e}.")
     files = list(_inputs(paths))
     if not files:
         _fail(f"no transcript files found in {', '.join(paths)}; podium reads {', '.join(sorted(READABLE))}.")
     if output is None and len(files) == 1:
         try:
-            doc = _analyze_one(files[0], max_bytes, kb)
+            doc = _analyze_one(files[0], max_bytes, kb, pipeline)
         except PodiumError as e:
             _fail(str(e))
         except Exception as e:  # a bug must still end in one sentence, not a traceback
@@ -113,10 +127,12 @@ def analyze_cmd(
         return
     if output is None:
         _fail("several inputs need an output directory: add -o OUT/ to write one JSON file per input.")
-    _batch(files, output, max_bytes, kb)
+    _batch(files, output, max_bytes, kb, pipeline)
 
 
-def _batch(files: list[str], output: Path, max_bytes: int, kb: Knowledge | None) -> None:
+def _batch(
+    files: list[str], output: Path, max_bytes: int, kb: Knowledge | None, pipeline: Pipeline
+) -> None:
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -134,7 +150,7 @@ def _batch(files: list[str], output: Path, max_bytes: int, kb: Knowledge | None)
         task = progress.add_task("analysing", total=len(files))
         for f in files:
             try:
-                doc = _analyze_one(f, max_bytes, kb)
+                doc = _analyze_one(f, max_bytes, kb, pipeline)
                 stem = "stdin" if f == "-" else Path(f).stem
                 target, n = stem, 2
                 while target in used:
@@ -237,6 +253,25 @@ def print_summary(doc: Transcript) -> None:
             out.print(f"  [yellow]{w.code}[/yellow]: {escape(w.message)}")
     else:
         out.print("no warnings")
+
+
+@app.command("clarity")
+def clarity_cmd(
+    source: Annotated[Path, typer.Argument(help="CSV with question and answer columns.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="CSV to write.")],
+) -> None:
+    """Judge the clarity of question/answer pairs in a CSV (columns question/answer or
+    interview_question/interview_answer); every other column is kept and clarity, evasion,
+    confidence and clarity_cue are added."""
+    from .clarity_csv import classify_csv
+
+    try:
+        rows = classify_csv(source, output)
+    except PodiumError as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(f"cannot write {output}: {e.strerror or e}; choose another path with -o.")
+    out.print(f"wrote {rows:,} rows to {output}")
 
 
 @app.command("version")

@@ -49,13 +49,22 @@ def stage(name: str, requires: tuple[str, ...], provides: str):
 
 
 def _builtin_stages() -> Mapping[str, Stage]:
-    from .stages import notes, segment, sentences, speakers
+    from .stages import clarity, exchanges, notes, segment, sentences, speakers
 
-    found = [segment.segment, notes.notes, speakers.speakers, sentences.sentences]
+    found = [
+        segment.segment,
+        notes.notes,
+        speakers.speakers,
+        sentences.sentences,
+        exchanges.exchanges,
+        clarity.clarity,
+    ]
     return MappingProxyType({s.name: s for s in found})
 
 
 DEFAULT_STAGES = ("segment", "notes", "speakers", "sentences")
+# Question/answer linking and clarity (issue 3) run on request until they are evaluated in full.
+QA_STAGES = DEFAULT_STAGES + ("exchanges", "clarity")
 
 
 class Pipeline:

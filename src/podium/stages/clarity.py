@@ -52,6 +52,8 @@ class Cue:
     evasion: str
     weight: float
     regex: re.Pattern[str]
+    # A literal the text must contain for the cue to match (a cheap test before the regex).
+    anchor: str = ""
 
 
 # -- the cue file --------------------------------------------------------------------------
@@ -69,8 +71,9 @@ _IRREGULAR = {
     "she's": ("she is", "she has"),
 }
 _SUFFIXES = (("n't", " not"), ("'re", " are"), ("'ll", " will"), ("'ve", " have"), ("'d", " would"))
-_ANY_WORDS = r"(?:[^\s.?!;]+\s+){0,4}?"
-_ONE_WORD = r"(?:[^\s.?!;]+\s+)?"
+# Texts are matched with their whitespace collapsed to single spaces, so a space is literal.
+_ANY_WORDS = r"(?:[^ .?!;]+ ){0,4}?"
+_ONE_WORD = r"(?:[^ .?!;]+ )?"
 
 
 def _expansions(tok: str) -> tuple[str, ...]:
@@ -88,16 +91,46 @@ def _token(tok: str) -> str:
         return _ANY_WORDS
     if tok == "?":
         return _ONE_WORD
-    alts = [re.escape(a).replace(r"\ ", r"\s+") for a in (tok, *_expansions(tok))]
-    return (alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")") + r"\s+"
+    alts = [re.escape(a) for a in (tok, *_expansions(tok))]
+    return (alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")") + " "
 
 
 def _phrase_regex(phrase: str) -> re.Pattern[str]:
     toks = phrase.lower().replace("’", "'").split()
     while toks and toks[-1] in ("*", "?"):
         toks.pop()
-    body = "".join(_token(t) for t in toks).removesuffix(r"\s+")
-    return re.compile(r"(?<![\w'])" + body + r"(?![\w'])")
+    body = "".join(_token(t) for t in toks).removesuffix(" ")
+    # No look-behind: a pattern that opens with a literal lets the regex engine skip ahead
+    # fast; _find checks the word boundary before the match instead.
+    return re.compile(body + r"(?![\w'])")
+
+
+def _find(rx: re.Pattern[str], text: str, end: int | None = None) -> re.Match[str] | None:
+    """The first match of ``rx`` in ``text[:end]`` that starts at a word boundary."""
+    pos = 0
+    end = len(text) if end is None else end
+    while (m := rx.search(text, pos, end)) is not None:
+        s = m.start()
+        if s == 0 or not (text[s - 1].isalnum() or text[s - 1] in "'_"):
+            return m
+        pos = s + 1
+    return None
+
+
+_COMMON = frozenset(
+    "going have that this what with there about your would could should will from they them "
+    "their when which were been into than then just also some only other".split()
+)
+
+
+def _anchor(pattern: str) -> str:
+    """The longest token of a phrase that every match contains verbatim ("" for a regex)."""
+    if pattern.startswith("re:"):
+        return ""
+    toks = [t for t in pattern.lower().replace("’", "'").split() if t not in ("*", "?")]
+    plain = [t for t in toks if not _expansions(t)]
+    rare = [t for t in plain if t not in _COMMON]
+    return max(rare or plain, key=len, default="")
 
 
 def parse_cues(text: str, source: str = "clarity_cues.txt") -> tuple[Cue, ...]:
@@ -105,10 +138,7 @@ def parse_cues(text: str, source: str = "clarity_cues.txt") -> tuple[Cue, ...]:
     out: list[Cue] = []
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
-        if line.startswith("re:"):
-            # a regex may contain '#'; only a " #" after the last field starts a comment
-            pass
-        elif "#" in line:
+        if "#" in line and not line.startswith("re:"):  # a regex may contain '#'
             line = line.split("#", 1)[0].strip()
         if not line:
             continue
@@ -131,7 +161,7 @@ def parse_cues(text: str, source: str = "clarity_cues.txt") -> tuple[Cue, ...]:
                 rx = _phrase_regex(pattern)
         except re.error as e:
             raise ValueError(f"{source}:{n}: bad pattern {pattern!r}: {e}") from None
-        out.append(Cue(pattern, evasion, weight, rx))
+        out.append(Cue(pattern, evasion, weight, rx, _anchor(pattern)))
     return tuple(out)
 
 
@@ -168,6 +198,7 @@ _WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
 _SUFFIX_RE = re.compile(r"(?:'s|ations?|ments?|ings?|ies|ied|ed|es|s|ly|al)$")
 
 
+@functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     w = word.replace("’", "'")
     s = _SUFFIX_RE.sub("", w)
@@ -175,7 +206,11 @@ def _stem(word: str) -> str:
 
 
 def content_stems(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w.replace("’", "'") not in _STOP and len(w) > 2}
+    return {
+        _stem(w)
+        for w in _WORD.findall(text.lower())
+        if w.replace("’", "'") not in _STOP and len(w) > 2
+    }
 
 
 def overlap(question: str, answer: str) -> float:
@@ -193,14 +228,6 @@ _YESNO_Q = re.compile(
     r"shouldn't|haven't|hasn't)\b",
     re.I,
 )
-_YESNO_A = re.compile(
-    r"^\W*(?:well,?\s+|look,?\s+|listen,?\s+|\w+,\s+)?(?:yes|yeah|yep|no|nope|absolutely|certainly|"
-    r"of course|sure|definitely|correct|exactly|not at all|never|none|i do|i did|i will|i would|"
-    r"i have|i am|i'm not|i don't|i didn't|i won't|i haven't|we do|we did|we will|we have|"
-    r"we don't|we won't|it is|it was|it isn't|it wasn't|i think so|i hope so|i doubt it|"
-    r"not yet|that's right|that's correct|that's true|that's not true)\b",
-    re.I,
-)
 
 
 def is_yes_no_question(question: str) -> bool:
@@ -212,9 +239,12 @@ def is_yes_no_question(question: str) -> bool:
 
 # -- the judgment --------------------------------------------------------------------------
 
+_SENTENCE_END = re.compile(r"[.?!;]")
+_BUT = re.compile(r"\b(?:but|although|though|however)\b")
 _HEAD = 300  # characters that count as the opening of an answer
 # Overlap thresholds for answers with no decisive cue.
 _CLEAR = 0.6
+_CLEAR_YES_NO = 0.75
 _RELATED = 0.25
 
 
@@ -230,11 +260,14 @@ def judge(question: str, answer: str) -> Judgment:
     n_words = text.count(" ") + 1
     ov = overlap(question, answer)
     yes_no = is_yes_no_question(question)
-    head = text[:_HEAD]
 
     best: tuple[float, Cue, str] | None = None
     for c in cues():
-        m = c.regex.search(text)
+        if c.anchor and c.anchor not in text:
+            continue
+        # "the answer is" says little deep in a long answer
+        head_only = c.evasion == "explicit" and not c.pattern.startswith("re:")
+        m = _find(c.regex, text, _HEAD if head_only else None)
         if m is None:
             continue
         score = c.weight
@@ -242,6 +275,10 @@ def judge(question: str, answer: str) -> Judgment:
             # deeper in a long answer a stock phrase says less about the answer as a whole
             score *= 0.55 if c.evasion in NON_REPLY else 0.7
         if c.evasion in NON_REPLY:
+            # "I haven't seen the report, but ..." goes on to answer anyway
+            rest = _SENTENCE_END.split(text[m.end() : m.end() + 200], 1)[0]
+            if _BUT.search(rest):
+                score *= 0.6
             after = text.count(" ", m.end()) + 1
             if after > 60 and ov >= _RELATED:
                 score *= 0.7 if ov < _CLEAR else 0.5
@@ -256,11 +293,11 @@ def judge(question: str, answer: str) -> Judgment:
         score, c, matched = best
         return _judgment(c.evasion, 0.35 + 0.6 * score, matched)
 
-    if yes_no and _YESNO_A.match(head):
-        return _judgment("explicit", 0.6, "yes/no reply to a yes/no question")
-    if n_words <= 4 and ov == 0:
-        return _judgment("dodging", 0.4, f"short reply, overlap {ov:.2f} with the question")
-    if ov >= _CLEAR:
+    if n_words <= 5:
+        # a terse reply with no evasion cue ("Of course.", "Not yet.") is usually a direct one
+        return _judgment("explicit", 0.5, "short reply without an evasion cue")
+    # a yes/no question answered without a yes or a no needs more of its words back
+    if ov >= (_CLEAR_YES_NO if yes_no else _CLEAR):
         return _judgment("explicit", 0.4 + 0.3 * ov, f"overlap {ov:.2f} with the question")
     if ov >= _RELATED:
         return _judgment("implicit", 0.4, f"overlap {ov:.2f} with the question")

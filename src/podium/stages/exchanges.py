@@ -29,6 +29,7 @@ import functools
 import importlib.resources
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..knowledge import fold
@@ -41,7 +42,11 @@ _CUE_KINDS = ("indirect", "request", "group", "pointer")
 @functools.lru_cache(maxsize=1)
 def load_cues() -> dict[str, tuple[str, ...]]:
     """The cue phrases of ``data/question_cues.txt`` by kind (parsed once)."""
-    text = importlib.resources.files("podium.knowledge").joinpath("data/question_cues.txt").read_text("utf-8")
+    text = (
+        importlib.resources.files("podium.knowledge")
+        .joinpath("data/question_cues.txt")
+        .read_text("utf-8")
+    )
     found: dict[str, list[str]] = {k: [] for k in _CUE_KINDS}
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
@@ -114,7 +119,23 @@ _CALL = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[a-z][a-z'’]+")
-_SUFFIXES = ("ations", "ation", "ians", "ian", "ings", "ing", "ments", "ment", "ies", "ia", "ed", "es", "s", "ly", "an")
+_SUFFIXES = (
+    "ations",
+    "ation",
+    "ians",
+    "ian",
+    "ings",
+    "ing",
+    "ments",
+    "ment",
+    "ies",
+    "ia",
+    "ed",
+    "es",
+    "s",
+    "ly",
+    "an",
+)
 _STOP = frozenset(
     """
     a about above after again against all almost also although always am among an and another any anyone
@@ -150,7 +171,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?P<cue2>(?i:for|to)\s+(?P<who2>{who}))(?=\s*[,:.?;]|\s*$)"
         ),
         "asks": re.compile(
-            _LEAD + voc + rf"(?i:(?:please\s+)?(?:{_alternation(cues['indirect'] + cues['request'])}))\b"
+            _LEAD
+            + voc
+            + rf"(?i:(?:please\s+)?(?:{_alternation(cues['indirect'] + cues['request'])}))\b"
         ),
         "pointer": re.compile(
             r"^(?:\([^)]*\)\s*)*(?:(?:and|so|now|then|but|well|okay|first|second|finally)\s*,?\s+)*"
@@ -168,6 +191,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 # -- helpers ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     w = word.replace("’", "'")
     if w.endswith("'s"):
@@ -243,7 +267,11 @@ class _People:
         phrase = phrase.strip()
         if _patterns()["group"].match(phrase):
             return [p.id for p in self.principals]
-        words = [w for w in fold(phrase).split() if w not in ("mr", "ms", "mrs", "madam", "madame", "dr", "sir", "the")]
+        words = [
+            w
+            for w in fold(phrase).split()
+            if w not in ("mr", "ms", "mrs", "madam", "madame", "dr", "sir", "the")
+        ]
         if not words:
             return []
         hits = {p.id: sum(w in self.name_words[p.id] for w in words) for p in self.principals}
@@ -328,7 +356,9 @@ def exchanges(doc: Transcript, ctx: Context) -> None:
     doc.exchanges = out
 
 
-def _question_segments(doc: Transcript, turn: Turn, sentences: list[Sentence]) -> list[tuple[int, int, str | None]]:
+def _question_segments(
+    doc: Transcript, turn: Turn, sentences: list[Sentence]
+) -> list[tuple[int, int, str | None]]:
     """(start, end, form) of every segment of a question turn; form is None for context."""
     text = doc.text
     segs: list[tuple[int, int, str | None]] = []
@@ -350,7 +380,13 @@ def _question_segments(doc: Transcript, turn: Turn, sentences: list[Sentence]) -
     return segs
 
 
-def _build(doc: Transcript, people: _People, by_turn: dict[str, list[Sentence]], g: dict[str, Any], xid: str):
+def _build(
+    doc: Transcript,
+    people: _People,
+    by_turn: dict[str, list[Sentence]],
+    g: dict[str, Any],
+    xid: str,
+):
     text = doc.text
     answers: list[tuple[Turn, list[tuple[int, int]]]] = []
     for t in g["answers"]:
@@ -369,10 +405,11 @@ def _build(doc: Transcript, people: _People, by_turn: dict[str, list[Sentence]],
         default = ([], "")
 
     # Sub-questions, grouped in clusters.
+    by_id = {s.id: s for s in doc.speakers}
     clusters: list[_Cluster] = []
     counter = 0
     for turn, segs in g["questions"]:
-        q = doc.speaker(turn.speaker)
+        q = by_id.get(turn.speaker)
         own = {fold(x) for x in (q.name, q.outlet) if q and x}
         addressees, cues = default[0], [default[1]] * len(default[0])
         context: list[str] = []
@@ -463,10 +500,14 @@ def _units(doc: Transcript, turn: Turn, sentences: list[Sentence]) -> list[tuple
 
 
 def _is_call(seg: str) -> bool:
-    return bool(_CALL.match(seg)) or (len(seg.split()) <= 15 and "?" not in seg and bool(_CALL_UNIT.search(seg)))
+    return bool(_CALL.match(seg)) or (
+        len(seg.split()) <= 15 and "?" not in seg and bool(_CALL_UNIT.search(seg))
+    )
 
 
-def _link(units, clusters: list[_Cluster], people: _People, text: str) -> list[list[tuple[int, str]]]:
+def _link(
+    units, clusters: list[_Cluster], people: _People, text: str
+) -> list[list[tuple[int, str]]]:
     """For each unit, the (cluster index, cue) pairs it answers."""
     pointer = _patterns()["pointer"]
     links: list[list[tuple[int, str]]] = []
@@ -498,7 +539,8 @@ def _link(units, clusters: list[_Cluster], people: _People, text: str) -> list[l
             best = order[0]
             second = shared[order[1]] if len(order) > 1 else 0
             if len(clusters) == 1:
-                found = [(0, "single question" if len(units) == 1 else _overlap(shared[0], clusters[0]))]
+                cue = "single question" if len(units) == 1 else _overlap(shared[0], clusters[0])
+                found = [(0, cue if len(units) == 1 or shared[0] else "order")]
             elif shared[best] >= 2 and shared[best] > second:
                 found = [(best, _overlap(shared[best], clusters[best]))]
             elif previous:
@@ -509,7 +551,11 @@ def _link(units, clusters: list[_Cluster], people: _People, text: str) -> list[l
         if len(units) == 1:
             # One paragraph for several questions: it also answers every one it clearly shares words with.
             have = {i for i, _ in found}
-            found += [(i, _overlap(n, clusters[i])) for i, n in enumerate(shared) if n >= 2 and i not in have]
+            found += [
+                (i, _overlap(n, clusters[i]))
+                for i, n in enumerate(shared)
+                if n >= 2 and i not in have
+            ]
         links.append(found)
         done.update(i for i, _ in found)
         previous = found
