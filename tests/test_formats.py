@@ -112,3 +112,14 @@ def test_honorific_run_into_the_name():
     doc = podium.analyze("MR.PESICKA: Thanks.\n\nQ Why?\n\nMR.PESICKA: Because.\n")
     assert doc.speakers[0].name == "Pesicka" and doc.speakers[0].role == "principal"
     assert doc.warnings == []
+
+
+def test_moderator_call_names_the_outlet_and_the_reporter():
+    doc = podium.analyze(
+        "MODERATOR: Dear colleagues. Kommersant newspaper, please. You have the floor.\n\n"
+        "QUESTION: Is it true?\n\nSECRETARY POMPEO: Yes.\n\nMODERATOR: Next question. Go ahead, Steve.\n\n"
+        "QUESTION: And the other?\n\nSECRETARY POMPEO: No.\n"
+    )
+    first, second = [s for s in doc.speakers if s.role == "journalist"]
+    assert (first.outlet, first.country, first.evidence["outlet"]) == ("Kommersant", "RUS", "moderator's call")
+    assert (second.name, second.evidence["name"]) == ("Steve", "called on by name")

@@ -48,7 +48,8 @@ _OUTLET_WORDS = re.compile(
 _CALL = re.compile(
     r"(?:^|[.!?]\s+)(?:(?:Go ahead|Yes|Yeah|Please|Okay|OK|Sure|All right|Over to you|Let's go to|"
     r"Let me go to|We'll go to|Next question(?: from)?|The floor is yours|Then)\s*,?\s+)?"
-    r"(?P<who>[A-Z][\w'’&.-]*(?:\s+[A-Z0-9][\w'’&.-]*){0,4}),?\s+(?:please|go ahead|you have the floor)\b"
+    r"(?P<who>[A-Z][\w'’&.-]*(?:\s+(?:[A-Z0-9][\w'’&.-]*|newspaper|channel|agency|television|"
+    r"radio|magazine|daily|news)){0,4}),?\s+(?:please|go ahead|you have the floor)\b"
     r"|(?:^|[.!?]\s+)(?:Go ahead|Yes|Yeah|Okay|OK|Sure|All right|Next),\s+(?P<first>[A-Z][a-z]+)\s*[.!]?\s*$"
 )
 _VOCATIVE = re.compile(r"^(?:\s*\([^)]*\)\s*)?(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?),\s")
