@@ -115,9 +115,12 @@ def time_in(line: str) -> str | None:
     return m.group("time") if m else None
 
 
+_RELEASE_NUMBER = re.compile(r"^#\s?\d+-[\d/]+$")  # "#29-03/17/2009", the release's serial
+
+
 def is_end_line(line: str) -> bool:
     s = line.strip()
-    return bool(_END_LINE.match(s) or _END_SEQUENCE.match(s))
+    return bool(_END_LINE.match(s) or _END_SEQUENCE.match(s) or _RELEASE_NUMBER.match(s))
 
 
 def is_venue_line(line: str) -> bool:
