@@ -205,12 +205,14 @@ def _stem(word: str) -> str:
     return s if len(s) >= 3 else w
 
 
-def content_stems(text: str) -> set[str]:
-    return {
+@functools.lru_cache(maxsize=2048)
+def content_stems(text: str) -> frozenset[str]:
+    # Cached: one answer is judged against each sub-question it answers.
+    return frozenset(
         _stem(w)
         for w in _WORD.findall(text.lower())
         if w.replace("’", "'") not in _STOP and len(w) > 2
-    }
+    )
 
 
 def overlap(question: str, answer: str) -> float:
@@ -252,6 +254,34 @@ def _judgment(evasion: str, confidence: float, cue: str) -> Judgment:
     return Judgment(CLARITY_OF[evasion], evasion, round(max(0.0, min(1.0, confidence)), 2), cue)
 
 
+@functools.lru_cache(maxsize=1)
+def _cue_index() -> tuple[dict[str, list[Cue]], list[Cue]]:
+    anchored: dict[str, list[Cue]] = {}
+    free: list[Cue] = []
+    for c in cues():
+        if c.anchor:
+            anchored.setdefault(c.anchor, []).append(c)
+        else:
+            free.append(c)
+    return anchored, free
+
+
+@functools.lru_cache(maxsize=1024)
+def _cue_hits(text: str) -> tuple[tuple[Cue, int, int, str], ...]:
+    """Every cue found in a normalised answer, with where it matched (cached per answer)."""
+    anchored, free = _cue_index()
+    hits = []
+    # One substring test per distinct anchor, then only the cues whose anchor is there.
+    candidates = [c for a, group in anchored.items() if a in text for c in group] + free
+    for c in candidates:
+        # "the answer is" says little deep in a long answer
+        head_only = c.evasion == "explicit" and not c.pattern.startswith("re:")
+        m = _find(c.regex, text, _HEAD if head_only else None)
+        if m is not None:
+            hits.append((c, m.start(), m.end(), m.group(0).strip()))
+    return tuple(hits)
+
+
 def judge(question: str, answer: str) -> Judgment:
     """Judge how clearly ``answer`` replies to ``question`` (see the module's docstring)."""
     text = " ".join(answer.lower().replace("’", "'").split())
@@ -262,24 +292,17 @@ def judge(question: str, answer: str) -> Judgment:
     yes_no = is_yes_no_question(question)
 
     best: tuple[float, Cue, str] | None = None
-    for c in cues():
-        if c.anchor and c.anchor not in text:
-            continue
-        # "the answer is" says little deep in a long answer
-        head_only = c.evasion == "explicit" and not c.pattern.startswith("re:")
-        m = _find(c.regex, text, _HEAD if head_only else None)
-        if m is None:
-            continue
+    for c, m_start, m_end, matched in _cue_hits(text):
         score = c.weight
-        if m.start() >= _HEAD:
+        if m_start >= _HEAD:
             # deeper in a long answer a stock phrase says less about the answer as a whole
             score *= 0.55 if c.evasion in NON_REPLY else 0.7
         if c.evasion in NON_REPLY:
             # "I haven't seen the report, but ..." goes on to answer anyway
-            rest = _SENTENCE_END.split(text[m.end() : m.end() + 200], 1)[0]
+            rest = _SENTENCE_END.split(text[m_end : m_end + 200], 1)[0]
             if _BUT.search(rest):
                 score *= 0.6
-            after = text.count(" ", m.end()) + 1
+            after = text.count(" ", m_end) + 1
             if after > 60 and ov >= _RELATED:
                 score *= 0.7 if ov < _CLEAR else 0.5
             elif after > 150:
@@ -287,7 +310,7 @@ def judge(question: str, answer: str) -> Judgment:
         if c.evasion == "explicit" and not yes_no and c.pattern.startswith("re:^"):
             score *= 0.6
         if best is None or score > best[0]:
-            best = (score, c, m.group(0).strip())
+            best = (score, c, matched)
 
     if best is not None and best[0] >= 0.45:
         score, c, matched = best

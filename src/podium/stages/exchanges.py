@@ -205,13 +205,8 @@ def _stem(word: str) -> str:
 
 
 def _content(text: str, skip: frozenset[str]) -> set[str]:
-    out = set()
-    for w in _WORD.findall(text.lower()):
-        w = w.replace("’", "'")
-        if len(w) < 3 or w in _STOP or w in skip:
-            continue
-        out.add(_stem(w))
-    return out
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    return {_stem(w) for w in words if len(w) > 2 and w not in _STOP and w not in skip}
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
