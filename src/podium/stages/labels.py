@@ -141,6 +141,24 @@ def match_label(line: str, kb: Knowledge) -> LabelMatch | None:
     if not m:
         return None
     raw = m.group("label").strip()
+    found = _classify(raw, kb)
+    if found is None:
+        return None
+    shape, role, evidence = found
+    lm = _finish(line, lead, raw, lead + m.end(), shape, role)
+    if shape == "title":
+        lm.needs_evidence = not (evidence or lm.timestamp is not None)
+    return lm
+
+
+@lru_cache(maxsize=8192)
+def _classify(raw: str, kb: Knowledge) -> tuple[str, str | None, bool] | None:
+    """(shape, bracketed role, evidence) for the text before a colon, or None when it is no label.
+
+    Cached: a briefing repeats its few labels hundreds of times. ``evidence`` says
+    whether a title-case label is backed by more than its shape (a role, an office,
+    a known person or outlet); a timestamp after it, checked per line, also counts.
+    """
     core, role = _strip_role(raw)
     words = core.split()
     if not words:
@@ -162,22 +180,17 @@ def match_label(line: str, kb: Knowledge) -> LabelMatch | None:
         # "The President:" is a label, "The plan:" is not.
         if not (first == "the" and len(words) > 1 and kb.find_office(" ".join(words[1:3]))):
             return None
-    after = lead + m.end()
-    lm = _finish(line, lead, raw, after, shape, role)
-    if shape == "title":
-        lm.needs_evidence = not _title_has_evidence(core, lm, kb)
-    elif shape == "caps" and len(core.split()) == 1 and len(core) < 2:
+    if shape == "caps" and len(words) == 1 and len(core) < 2:
         return None
-    return lm
+    evidence = shape != "title" or bool(role) or _title_has_evidence(core, kb)
+    return shape, role, evidence
 
 
 def _is_outlet(core: str, kb: Knowledge) -> bool:
     return kb.find_outlet(core) is not None
 
 
-def _title_has_evidence(core: str, lm: LabelMatch, kb: Knowledge) -> bool:
-    if lm.timestamp is not None or lm.role_text:
-        return True
+def _title_has_evidence(core: str, kb: Knowledge) -> bool:
     if kb.generic_label(core) is not None or _GENERIC_NUMBERED.match(core):
         return True
     words = core.split()

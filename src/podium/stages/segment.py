@@ -23,12 +23,13 @@ _CLOSERS = frozenset(".?!\"”’')]…*")
 HEADER_LINES = 40
 
 
-# Where a line could open with a label: a Q/A form, or a colon within the label's reach.
-_COULD_BE_LABEL = re.compile(r"(?m)^(?=[ \t]*(?:[QA]|[^\n:]{1,95}:))")
+# First characters of a line that may open a label without a colon near it ("Q Why?").
+_MAY_OPEN_LABEL = frozenset("QA \t")
 # A time run into the label that follows it, when a converter joined two lines:
 # "10:00 A.M. EST MR. CARNEY: Welcome aboard".
+# It opens with the time's colon, a literal the regex engine can scan for quickly.
 _TIME_THEN_LABEL = re.compile(
-    r"\b\d{1,2}:\d{2}\s*[AaPp]\.?\s?[Mm]\.?(?:\s+[A-Z]{2,4})?\s+(?=(?:Q\s|[A-Z][A-Z.' -]{1,60}:))"
+    r":\d{2}\s*[AaPp]\.?\s?[Mm]\.?(?:\s+[A-Z]{2,4})?\s+(?=(?:Q\s|[A-Z][A-Z.' -]{1,60}:))"
 )
 
 
@@ -47,20 +48,24 @@ _FLAT_LABEL = re.compile(r"(?<=[.?!\"”’)\]—-])[ \t]+(?=(?:Q[ \t]|[A-Z][A-Z
 FLAT_LINE = 3000  # a line this long is a page of text run together, not a paragraph
 
 
+def _line_from(text: str, pos: int) -> str:
+    end = text.find("\n", pos)
+    return text[pos : len(text) if end == -1 else end]
+
+
 def _split_run_in_labels(text: str, spans: list[tuple[int, int]], kb) -> list[tuple[int, int]]:
     """Cut lines where a speaker label runs on inside them, so each label opens a line.
 
     Two cases from converted pages: a time run into the label ("10:00 A.M. EST
-    MR. CARNEY: Welcome"), and a whole transcript flattened into one line.
+    MR. CARNEY: Welcome"), and a whole transcript flattened into one line. The
+    candidates come from one scan of the whole text; most documents have none.
     """
-    out = []
+    cuts = [
+        m.end()
+        for m in _TIME_THEN_LABEL.finditer(text)
+        if m.start() and text[m.start() - 1].isdigit() and match_label(_line_from(text, m.end()), kb)
+    ]
     for a, b in spans:
-        cuts = []
-        m = None
-        if b - a > 12 and (text.find("M.", a, b) != -1 or text.find("m.", a, b) != -1):
-            m = _TIME_THEN_LABEL.search(text, a, b)
-        if m and m.end() > a and match_label(text[m.end() : b], kb) is not None:
-            cuts.append(m.end())
         if b - a > FLAT_LINE:
             for fm in _FLAT_LABEL.finditer(text, a, b):
                 before = text[max(a, fm.start() - 5) : fm.start()].split()
@@ -69,11 +74,18 @@ def _split_run_in_labels(text: str, spans: list[tuple[int, int]], kb) -> list[tu
                 lm = match_label(text[fm.end() : min(b, fm.end() + 120)], kb)
                 if lm is not None and lm.shape in ("q", "caps"):
                     cuts.append(fm.end())
+    if not cuts:
+        return spans
+    cuts = sorted(set(cuts))
+    out = []
+    k = 0
+    for a, b in spans:
         start = a
-        for c in sorted(set(cuts)):
-            if c > start:
-                out.append((start, c))
-                start = c
+        while k < len(cuts) and cuts[k] < b:
+            if cuts[k] > start:
+                out.append((start, cuts[k]))
+                start = cuts[k]
+            k += 1
         out.append((start, b))
     return out
 
@@ -97,10 +109,13 @@ def segment(doc: Transcript, ctx: Context) -> None:
     spans = _split_run_in_labels(text, _lines(text), kb)
     lines = [text[a:b] for a, b in spans]
     # Only lines that could open with a label are parsed: one C-level scan finds them.
-    could = {m.start() for m in _COULD_BE_LABEL.finditer(text)}
+    # Only lines that could open with a label are parsed: a Q/A form, or a colon within reach.
+    find = text.find
     matches: list[LabelMatch | None] = [
-        match_label(line, kb) if a in could or (a and text[a - 1] != "\n") else None
-        for (a, _), line in zip(spans, lines, strict=True)
+        match_label(line, kb)
+        if line[:1] in _MAY_OPEN_LABEL or find(":", a, min(b, a + 97)) != -1
+        else None
+        for (a, b), line in zip(spans, lines, strict=True)
     ]
     _accept_title_labels(matches)
 
