@@ -208,11 +208,8 @@ def _stem(word: str) -> str:
 @functools.lru_cache(maxsize=2048)
 def content_stems(text: str) -> frozenset[str]:
     # Cached: one answer is judged against each sub-question it answers.
-    return frozenset(
-        _stem(w)
-        for w in _WORD.findall(text.lower())
-        if w.replace("’", "'") not in _STOP and len(w) > 2
-    )
+    words = set(_WORD.findall(text.lower().replace("’", "'")))  # each distinct word stemmed once
+    return frozenset(_stem(w) for w in words if len(w) > 2 and w not in _STOP)
 
 
 def overlap(question: str, answer: str) -> float:

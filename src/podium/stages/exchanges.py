@@ -205,7 +205,7 @@ def _stem(word: str) -> str:
 
 
 def _content(text: str, skip: frozenset[str]) -> set[str]:
-    words = _WORD.findall(text.lower().replace("’", "'"))
+    words = set(_WORD.findall(text.lower().replace("’", "'")))  # each distinct word once
     return {_stem(w) for w in words if len(w) > 2 and w not in _STOP and w not in skip}
 
 
