@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -48,6 +49,7 @@ def stage(name: str, requires: tuple[str, ...], provides: str):
     return wrap
 
 
+@lru_cache(maxsize=1)
 def _builtin_stages() -> Mapping[str, Stage]:
     from .stages import clarity, exchanges, notes, segment, sentences, speakers
 

@@ -9,6 +9,7 @@ fields and which of them are required; see the header of each file in ``data/``.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import importlib.util
 import json
 import re
@@ -88,6 +89,7 @@ _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _NON_WORD = re.compile(r"[\W_]+")
 
 
+@functools.lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """The lookup key of a name: accent-free, lower case, punctuation-free, space-separated.
 

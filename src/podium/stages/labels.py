@@ -25,7 +25,6 @@ headings listed in ``NOT_LABELS``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -95,14 +94,6 @@ class LabelMatch:
     needs_evidence: bool = False  # title-case labels wait for the document-level check
 
 
-@lru_cache(maxsize=8192)
-def fold(s: str) -> str:
-    """Lower-case, accent-free, punctuation-light key for comparing names."""
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return re.sub(r"[^\w\s'-]", "", s.replace("’", "'")).lower().strip()
-
-
 def _strip_role(label: str) -> tuple[str, str | None]:
     m = _ROLE_SUFFIX.search(label)
     if m and m.start() > 0:
@@ -136,7 +127,7 @@ def match_label(line: str, kb: Knowledge) -> LabelMatch | None:
         # "Q Good afternoon." / "Q" alone / "A. Yes" — but not "A lot" or "Q&A".
         if m.group("label") == "Q" and rest and not rest[:1].isspace():
             return None
-        return _finish(line, lead, m.group("label").rstrip(".:"), lead + m.end(), "q")
+        return _finish(line, m.group("label").rstrip(".:"), lead + m.end(), "q")
     m = _COLON_LABEL.match(stripped)
     if not m:
         return None
@@ -145,7 +136,7 @@ def match_label(line: str, kb: Knowledge) -> LabelMatch | None:
     if found is None:
         return None
     shape, role, evidence = found
-    lm = _finish(line, lead, raw, lead + m.end(), shape, role)
+    lm = _finish(line, raw, lead + m.end(), shape, role)
     if shape == "title":
         lm.needs_evidence = not (evidence or lm.timestamp is not None)
     return lm
@@ -204,9 +195,7 @@ def _title_has_evidence(core: str, kb: Knowledge) -> bool:
     return _is_outlet(core, kb)
 
 
-def _finish(
-    line: str, lead: int, label: str, after: int, shape: str, role: str | None = None
-) -> LabelMatch:
+def _finish(line: str, label: str, after: int, shape: str, role: str | None = None) -> LabelMatch:
     pos = after
     ts = None
     m = _TIMESTAMP.match(line, pos)

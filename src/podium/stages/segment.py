@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..knowledge import fold
 from ..model import Meta, MetaSpan, Transcript, Turn
 from ..pipeline import Context, stage
 from . import metadata as md
-from .labels import LabelMatch, fold, match_label
+from .labels import LabelMatch, match_label
 from .notes import classify as classify_note
 
 # A last turn that ends in none of these stops mid-sentence.
@@ -238,7 +239,7 @@ def _read_header(
             # Inside speech, only a trailing end mark or time is still metadata (handled below).
             last_prose_end = b
             continue
-        kind = _header_kind(s, kb, hint_title, bool(title_lines), meta, first=seen == 1)
+        kind = _header_kind(s, kb, hint_title, bool(title_lines), first=seen == 1)
         if kind is None:
             prose_start, last_prose_end = a, b
             continue
@@ -314,9 +315,7 @@ def _is_note_line(s: str) -> bool:
     return classify_note(inner, s.startswith("[")) is not None
 
 
-def _header_kind(
-    s: str, kb, hint_title: str | None, have_title: bool, meta: Meta, first: bool = False
-) -> str | None:
+def _header_kind(s: str, kb, hint_title: str | None, have_title: bool, first: bool = False) -> str | None:
     if hint_title and fold(s) == fold(hint_title):
         return "title"
     if _is_note_line(s):

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
-from ..knowledge import Knowledge, Office, Official
+from ..knowledge import Knowledge, Office, Official, fold
 from ..model import Speaker, Transcript, Turn
 from ..pipeline import Context, stage
-from .labels import _strip_role, fold
+from .labels import _strip_role
 
 _NAME = r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|[A-Z]\.|de|da|van|von|bin|al|la|le|del))*?\s+[A-Z][\w'’-]+"
 _INTRO_LEAD = (
@@ -327,6 +327,7 @@ def speakers(doc: Transcript, ctx: Context) -> None:
                 named.setdefault(token, p.key)
 
     canonical = _typo_labels(doc.turns, kb)
+    key_of: dict[str, str] = {}  # label -> person key, for every label but a reporter's
     for turn in doc.turns:
         if turn.label is None:
             continue
@@ -336,7 +337,9 @@ def speakers(doc: Transcript, ctx: Context) -> None:
             pl.label = turn.label
         if pl.generic is not None and pl.generic.role == "journalist":
             journalist_count += 1
-            key = f"journalist:{journalist_count}"
+            key = f"journalist:{journalist_count}"  # one speaker per reporter's turn
+        elif turn.label in key_of:
+            key = key_of[turn.label]  # a briefing repeats its few labels hundreds of times
         elif pl.generic is not None:
             key = f"generic:{fold(_strip_role(turn.label)[0])}"
         elif pl.outlet is not None and not pl.office and not pl.honorific:
@@ -353,6 +356,7 @@ def speakers(doc: Transcript, ctx: Context) -> None:
             key = _office_holder_key(pl, persons, kb, date, home)
         else:
             key = f"label:{fold(turn.label)}"
+        key_of.setdefault(turn.label, key)
         p = person(key)
         p.present = True
         if turn.label not in p.labels:
@@ -453,9 +457,9 @@ def _office_holder_key(pl: ParsedLabel, persons: dict[str, Person], kb: Knowledg
     """``THE PRESIDENT`` → the title's president, else the office holder the knowledge base names."""
     phrase = pl.office.phrase if pl.office else ""
     for key, p in persons.items():
-        if p.title and kb.find_office(p.title) is not None and kb.find_office(p.title).phrase == phrase:
-            if key.startswith("name:"):
-                return key
+        office = kb.find_office(p.title) if p.title and key.startswith("name:") else None
+        if office is not None and office.phrase == phrase:
+            return key
     country = pl.qualifier or home
     holder = _holder(kb, phrase, country, date)
     if holder is not None:
