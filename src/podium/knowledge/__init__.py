@@ -261,6 +261,10 @@ class Knowledge:
         )
         self._office_span = max((len(k.split()) for k in self._office_by_key), default=1)
 
+    def is_discourse(self, word: str) -> bool:
+        """Whether ``word`` opens sentences without being a name ("Well", "Ma'am", "Folks")."""
+        return word.replace("’", "'").lower().strip(".,!?") in self.discourse_words
+
     def find_office(self, phrase: str) -> Office | None:
         """The office (or honorific) a phrase names: ``"Foreign Minister"``, ``"MR."``.
 

@@ -621,7 +621,7 @@ def _journalists(doc: Transcript, persons: dict[str, Person], kb: Knowledge) -> 
             found = _outlet_name(outlet, kb) if outlet else None
             if m.re is _INTRO_COMMA and found is None:
                 pass  # "Thank you, Mr. Secretary, ..." is not an introduction
-            elif not kb.find_office(name.split()[0]) and fold(name.split()[0]) not in kb.discourse_words:
+            elif not kb.find_office(name.split()[0]) and not kb.is_discourse(name.split()[0]):
                 p.set("name", name, "self-introduction")
                 if found:
                     p.set("outlet", found[0], "self-introduction")
@@ -633,7 +633,7 @@ def _journalists(doc: Transcript, persons: dict[str, Person], kb: Knowledge) -> 
                 tail = prev.text[-200:]
                 for cm in _CALL.finditer(tail):
                     who = cm.group("who") or cm.group("first")
-                    if not who or fold(who.split()[0]) in kb.discourse_words:
+                    if not who or kb.is_discourse(who.split()[0]):
                         continue
                     found = _outlet_name(who, kb)
                     if found:
@@ -648,9 +648,8 @@ def _journalists(doc: Transcript, persons: dict[str, Person], kb: Knowledge) -> 
                 vm = _VOCATIVE.match(nxt.text)
                 if vm:
                     who = vm.group("name")
-                    first = fold(who.split()[0])
                     if (
-                        first not in kb.discourse_words
+                        not kb.is_discourse(who.split()[0])
                         and kb.find_office(who.split()[0]) is None
                         and kb.country_code(who) is None
                         and not kb.find_officials(who)
