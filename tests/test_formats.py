@@ -123,3 +123,9 @@ def test_moderator_call_names_the_outlet_and_the_reporter():
     first, second = [s for s in doc.speakers if s.role == "journalist"]
     assert (first.outlet, first.country, first.evidence["outlet"]) == ("Kommersant", "RUS", "moderator's call")
     assert (second.name, second.evidence["name"]) == ("Steve", "called on by name")
+
+
+def test_speaker_going_ahead_is_not_a_call_on_a_reporter():
+    doc = podium.analyze("MR. EARNEST: I'll go ahead and do a couple more here.\n\nQ Thanks, Josh. Why?\n\nMR. EARNEST: Because.\n")
+    reporter = next(s for s in doc.speakers if s.role == "journalist")
+    assert reporter.name is None
