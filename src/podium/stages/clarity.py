@@ -16,9 +16,13 @@ import functools
 import importlib.resources
 import re
 from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
 
 from ..model import Transcript
 from ..pipeline import Context, stage
+from ..words import content_stems, lowered, present
 
 __all__ = ["CLARITY_OF", "EVASIONS", "Cue", "Judgment", "clarity", "cues", "judge"]
 
@@ -52,8 +56,9 @@ class Cue:
     evasion: str
     weight: float
     regex: re.Pattern[str]
-    # A literal the text must contain for the cue to match (a cheap test before the regex).
-    anchor: str = ""
+    # Literals of which every match contains one (found in one automaton pass over the answer
+    # before any regex runs); empty when no literal is sure.
+    anchors: tuple[str, ...] = ()
 
 
 # -- the cue file --------------------------------------------------------------------------
@@ -71,9 +76,11 @@ _IRREGULAR = {
     "she's": ("she is", "she has"),
 }
 _SUFFIXES = (("n't", " not"), ("'re", " are"), ("'ll", " will"), ("'ve", " have"), ("'d", " would"))
-# Texts are matched with their whitespace collapsed to single spaces, so a space is literal.
-_ANY_WORDS = r"(?:[^ .?!;]+ ){0,4}?"
-_ONE_WORD = r"(?:[^ .?!;]+ )?"
+# Cues are matched in the answer's lower-cased text with ’ read as ' (same offsets as the
+# original, so a match quotes the answer's own words); a space in a cue is any whitespace.
+_GAP = r"\s+"
+_ANY_WORDS = r"(?:[^\s.?!;]+\s+){0,4}?"
+_ONE_WORD = r"(?:[^\s.?!;]+\s+)?"
 
 
 def _expansions(tok: str) -> tuple[str, ...]:
@@ -91,24 +98,42 @@ def _token(tok: str) -> str:
         return _ANY_WORDS
     if tok == "?":
         return _ONE_WORD
-    alts = [re.escape(a) for a in (tok, *_expansions(tok))]
-    return (alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")") + " "
+    alts = [re.escape(a).replace(r"\ ", _GAP) for a in (tok, *_expansions(tok))]
+    return (alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")") + _GAP
 
 
 def _phrase_regex(phrase: str) -> re.Pattern[str]:
     toks = phrase.lower().replace("’", "'").split()
     while toks and toks[-1] in ("*", "?"):
         toks.pop()
-    body = "".join(_token(t) for t in toks).removesuffix(" ")
+    body = "".join(_token(t) for t in toks).removesuffix(_GAP)
     # No look-behind: a pattern that opens with a literal lets the regex engine skip ahead
     # fast; _find checks the word boundary before the match instead.
     return re.compile(body + r"(?![\w'])")
 
 
-def _find(rx: re.Pattern[str], text: str, end: int | None = None) -> re.Match[str] | None:
-    """The first match of ``rx`` in ``text[:end]`` that starts at a word boundary."""
-    pos = 0
-    end = len(text) if end is None else end
+def _regex_with_gaps(pattern: str) -> str:
+    """A ``re:`` cue with each space outside a character class read as any whitespace."""
+    out, in_class, escaped = [], False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        elif ch == " " and not in_class:
+            out.append(_GAP)
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def _find(rx: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """The first match of ``rx`` in ``text[start:end]`` that starts at a word boundary."""
+    pos = start
     while (m := rx.search(text, pos, end)) is not None:
         s = m.start()
         if s == 0 or not (text[s - 1].isalnum() or text[s - 1] in "'_"):
@@ -123,14 +148,62 @@ _COMMON = frozenset(
 )
 
 
-def _anchor(pattern: str) -> str:
-    """The longest token of a phrase that every match contains verbatim ("" for a regex)."""
+def _literal_runs(pattern: str) -> list[str]:
+    """Runs of literal words that every match of a ``re:`` cue contains: letters and spaces
+    outside any group or class, whose first word opens a word (after a space, the pattern's
+    start, ``^``, ``\\b``, ``\\s`` or ``\\W``)."""
+    runs: list[str] = []
+    depth, run, at_start = 0, "", True
+    for part in re.findall(r"\\.|\[(?:\\.|[^\]])*\]|.", pattern, re.S):
+        if part == "|" and depth == 0:
+            return []  # alternatives at the top: nothing is sure
+        if part == "(" or part == ")" or depth or part.startswith("[") or part in "?*+{":
+            depth += (part == "(") - (part == ")")
+            if part in "?*+{" and not depth and run:
+                run = run[:-1]  # the last letter may be missing or repeated
+            if run.strip() and (at_start or run[0] == " "):
+                runs.append(run)
+            run, at_start = "", False
+            continue
+        if part.isalpha() or part in (" ", "'"):
+            run += part
+            continue
+        if run.strip() and (at_start or run[0] == " "):
+            runs.append(run)
+        run, at_start = "", part in ("^", r"\b", r"\s", r"\W")
+    if run.strip() and (at_start or run[0] == " "):
+        runs.append(run)
+    return [" ".join(r.split()) for r in runs]
+
+
+_MAX_ALTERNATIVES = 8
+
+
+def _anchors(pattern: str) -> tuple[str, ...]:
+    """The literals of which every match of the cue contains one: for a phrase, its longest
+    run of words between wildcards, in each of its spellings ("i don't know", "i do not
+    know"); for a regex, its longest sure run of words; () if nothing is sure."""
     if pattern.startswith("re:"):
-        return ""
-    toks = [t for t in pattern.lower().replace("’", "'").split() if t not in ("*", "?")]
-    plain = [t for t in toks if not _expansions(t)]
-    rare = [t for t in plain if t not in _COMMON]
-    return max(rare or plain, key=len, default="")
+        runs = [r for r in _literal_runs(pattern[3:].removeprefix("^")) if len(r) > 1]
+        rare = [r for r in runs if r not in _COMMON]
+        best = max(rare or runs, key=len, default="")
+        return (best,) if best else ()
+    candidates: list[tuple[str, ...]] = []
+    spellings: list[str] = [""]
+    for tok in pattern.lower().replace("’", "'").split() + ["*"]:
+        if tok in ("*", "?"):
+            if spellings != [""]:
+                candidates.append(tuple(sp.strip() for sp in spellings))
+            spellings = [""]
+            continue
+        forms = (tok, *_expansions(tok))
+        if len(spellings) * len(forms) > _MAX_ALTERNATIVES:
+            if spellings != [""]:
+                candidates.append(tuple(sp.strip() for sp in spellings))
+            spellings = [""]
+        spellings = [f"{sp} {f}" for sp in spellings for f in forms]
+    # The run whose shortest spelling is longest is the rarest to find by chance.
+    return max(candidates, key=lambda c: min(len(x) for x in c), default=())
 
 
 def parse_cues(text: str, source: str = "clarity_cues.txt") -> tuple[Cue, ...]:
@@ -156,12 +229,12 @@ def parse_cues(text: str, source: str = "clarity_cues.txt") -> tuple[Cue, ...]:
             raise ValueError(f"{source}:{n}: weight {weight} is not in (0, 1]")
         try:
             if pattern.startswith("re:"):
-                rx = re.compile(pattern[3:])
+                rx = re.compile(_regex_with_gaps(pattern[3:].removeprefix("^")))
             else:
                 rx = _phrase_regex(pattern)
         except re.error as e:
             raise ValueError(f"{source}:{n}: bad pattern {pattern!r}: {e}") from None
-        out.append(Cue(pattern, evasion, weight, rx, _anchor(pattern)))
+        out.append(Cue(pattern, evasion, weight, rx, _anchors(pattern)))
     return tuple(out)
 
 
@@ -172,52 +245,33 @@ def cues() -> tuple[Cue, ...]:
     return parse_cues(data.read_text(encoding="utf-8"), "podium/knowledge/data/clarity_cues.txt")
 
 
+@functools.lru_cache(maxsize=1)
+def _cue_index() -> tuple[Any, tuple[Cue, ...], tuple[Cue, ...]]:
+    """An automaton over the cues' anchor words, the cues tied to the answer's opening
+    (``^``), and the cues with no sure anchor (searched in the opening only)."""
+    automaton = ahocorasick.Automaton()
+    by_anchor: dict[str, list[Cue]] = {}
+    opening, free = [], []
+    for c in cues():
+        if c.pattern.startswith("re:^"):
+            opening.append(c)
+        elif c.anchors:
+            for anchor in c.anchors:
+                by_anchor.setdefault(anchor, []).append(c)
+        else:
+            free.append(c)
+    for anchor, group in by_anchor.items():
+        automaton.add_word(anchor, (anchor, tuple(group)))
+    if by_anchor:
+        automaton.make_automaton()
+    return (automaton if by_anchor else None), tuple(opening), tuple(free)
 # -- lexical features ----------------------------------------------------------------------
-
-_STOP = frozenset(
-    """
-    a about above after again against all also am an and any are aren't as at be because been
-    before being below between both but by can can't cannot could couldn't did didn't do does
-    doesn't doing don't down during each even ever few for from further get gets getting got had
-    hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself him
-    himself his how how's however i i'd i'll i'm i've if in into is isn't it it's its itself
-    just let's like made make many may me might more most much must mustn't my myself no nor
-    not now of off on once one only or other ought our ours ourselves out over own really
-    said same say says see shan't she she'd she'll she's should shouldn't so some still such
-    sure take than that that's the their theirs them themselves then there there's these they
-    they'd they'll they're they've thing things think this those though through to too under
-    until up upon us very want was wasn't way we we'd we'll we're we've well were weren't what
-    what's when when's where where's whether which while who who's whom why why's will with
-    won't would wouldn't yes yet you you'd you'll you're you've your yours yourself yourselves
-    mr mrs ms president minister secretary sir question questions ask asked asking know going
-    go tell told right people time now today year years lot kind look something anything
-    regarding respect view whether regard
-    """.split()
-)
-_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]|[a-z]")
-_SUFFIX_RE = re.compile(r"(?:'s|ations?|ments?|ings?|ies|ied|ed|es|s|ly|al)$")
-
-
-@functools.lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    w = word.replace("’", "'")
-    s = _SUFFIX_RE.sub("", w)
-    return s if len(s) >= 3 else w
-
-
-@functools.lru_cache(maxsize=2048)
-def content_stems(text: str) -> frozenset[str]:
-    # Cached: one answer is judged against each sub-question it answers.
-    words = set(_WORD.findall(text.lower().replace("’", "'")))  # each distinct word stemmed once
-    return frozenset(_stem(w) for w in words if len(w) > 2 and w not in _STOP)
 
 
 def overlap(question: str, answer: str) -> float:
     """Share of the question's content stems that the answer uses (0 when it has none)."""
     q = content_stems(question)
-    if not q:
-        return 0.0
-    return len(q & content_stems(answer)) / len(q)
+    return len(present(lowered(answer), q)) / len(q) if q else 0.0
 
 
 _YESNO_Q = re.compile(
@@ -229,6 +283,7 @@ _YESNO_Q = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def is_yes_no_question(question: str) -> bool:
     # The last sentence of the sub-question is usually the question itself.
     parts = [p for p in re.split(r"(?<=[.?!:])\s+", question.strip()) if p]
@@ -251,55 +306,87 @@ def _judgment(evasion: str, confidence: float, cue: str) -> Judgment:
     return Judgment(CLARITY_OF[evasion], evasion, round(max(0.0, min(1.0, confidence)), 2), cue)
 
 
-@functools.lru_cache(maxsize=1)
-def _cue_index() -> tuple[dict[str, list[Cue]], list[Cue]]:
-    anchored: dict[str, list[Cue]] = {}
-    free: list[Cue] = []
-    for c in cues():
-        if c.anchor:
-            anchored.setdefault(c.anchor, []).append(c)
-        else:
-            free.append(c)
-    return anchored, free
+def _cue_low(text: str) -> str:
+    """The text cues are matched in: lower case, ’ read as ', every offset kept."""
+    return lowered(text).replace("’", "'").replace("\n", " ")
 
 
-@functools.lru_cache(maxsize=1024)
-def _cue_hits(text: str) -> tuple[tuple[Cue, int, int, str], ...]:
-    """Every cue found in a normalised answer, with where it matched (cached per answer)."""
-    anchored, free = _cue_index()
+def cue_hits(text: str, low: str, start: int, end: int) -> list[tuple[Cue, int, int, str]]:
+    """Every cue in the answer ``text[start:end]`` (``low`` is ``_cue_low(text)``), once, with
+    where it matched and the answer's own words."""
+    automaton, opening, free = _cue_index()
     hits = []
-    # One substring test per distinct anchor, then only the cues whose anchor is there.
-    candidates = [c for a, group in anchored.items() if a in text for c in group] + free
-    for c in candidates:
-        # "the answer is" says little deep in a long answer
-        head_only = c.evasion == "explicit" and not c.pattern.startswith("re:")
-        m = _find(c.regex, text, _HEAD if head_only else None)
+    for c in opening:
+        m = c.regex.match(low, start, end)
         if m is not None:
-            hits.append((c, m.start(), m.end(), m.group(0).strip()))
-    return tuple(hits)
+            hits.append((c, m.start(), m.end(), text[m.start() : m.end()].strip()))
+    head = min(end, start + _HEAD)
+    for c in free:
+        m = _find(c.regex, low, start, head)
+        if m is not None:
+            hits.append((c, m.start(), m.end(), text[m.start() : m.end()].strip()))
+    if automaton is None or end <= start:
+        return hits
+    uses: dict[str, list[int]] = {}
+    groups: dict[str, tuple[Cue, ...]] = {}
+    for last, (anchor, group) in automaton.iter(low, start, end):
+        first = last - len(anchor) + 1
+        if first > 0 and (low[first - 1].isalnum() or low[first - 1] in "'_"):
+            continue
+        uses.setdefault(anchor, []).append(first)
+        groups[anchor] = group
+    for anchor, firsts in uses.items():
+        for c in groups[anchor]:
+            # "the answer is" says little deep in a long answer
+            stop = head if c.evasion == "explicit" else end
+            # A match contains its anchor: search a window around each use of it.
+            for first in firsts:
+                lo, hi = max(start, first - 160), min(stop, first + len(anchor) + 200)
+                if lo >= hi:
+                    break
+                m = _find(c.regex, low, lo, hi)
+                if m is not None:
+                    hits.append((c, m.start(), m.end(), text[m.start() : m.end()].strip()))
+                    break
+    return hits
 
 
 def judge(question: str, answer: str) -> Judgment:
     """Judge how clearly ``answer`` replies to ``question`` (see the module's docstring)."""
-    text = " ".join(answer.lower().replace("’", "'").split())
-    if not text:
+    low = _cue_low(answer)
+    start = len(answer) - len(answer.lstrip())
+    end = len(answer.rstrip())
+    return judge_span(question, answer, low, start, end, cue_hits(answer, low, start, end))
+
+
+def judge_span(
+    question: str,
+    text: str,
+    low: str,
+    start: int,
+    end: int,
+    hits: list[tuple[Cue, int, int, str]],
+) -> Judgment:
+    """Judge the answer ``text[start:end]`` given its cue ``hits`` (see ``judge``)."""
+    if end <= start:
         return _judgment("declining_to_answer", 0.3, "empty answer")
-    n_words = text.count(" ") + 1
-    ov = overlap(question, answer)
+    n_words = low.count(" ", start, end) + low.count("\n", start, end) + 1
+    q = content_stems(question)
+    ov = len(present(low, q, start, end)) / len(q) if q else 0.0
     yes_no = is_yes_no_question(question)
 
     best: tuple[float, Cue, str] | None = None
-    for c, m_start, m_end, matched in _cue_hits(text):
+    for c, m_start, m_end, matched in hits:
         score = c.weight
-        if m_start >= _HEAD:
+        if m_start - start >= _HEAD:
             # deeper in a long answer a stock phrase says less about the answer as a whole
             score *= 0.55 if c.evasion in NON_REPLY else 0.7
         if c.evasion in NON_REPLY:
             # "I haven't seen the report, but ..." goes on to answer anyway
-            rest = _SENTENCE_END.split(text[m_end : m_end + 200], 1)[0]
+            rest = _SENTENCE_END.split(low[m_end : min(end, m_end + 200)], 1)[0]
             if _BUT.search(rest):
                 score *= 0.6
-            after = text.count(" ", m_end) + 1
+            after = low.count(" ", m_end, end) + low.count("\n", m_end, end)
             if after > 60 and ov >= _RELATED:
                 score *= 0.7 if ov < _CLEAR else 0.5
             elif after > 150:
@@ -329,10 +416,19 @@ def judge(question: str, answer: str) -> Judgment:
 
 @stage("clarity", requires=("exchanges",), provides="clarity")
 def clarity(doc: Transcript, ctx: Context) -> None:
+    text = doc.text
+    low = _cue_low(text) if doc.exchanges else ""
+    hits_of: dict[tuple[int, int], list] = {}  # an answer shared by several sub-questions
     for ex in doc.exchanges:
         for sq in ex.get("sub_questions") or ():
             for ans in sq.get("answers") or ():
-                j = judge(sq.get("text") or "", ans.get("text") or "")
+                a, b = ans.get("start"), ans.get("end")
+                if isinstance(a, int) and isinstance(b, int) and text[a:b] == ans.get("text"):
+                    if (a, b) not in hits_of:
+                        hits_of[a, b] = cue_hits(text, low, a, b)
+                    j = judge_span(sq.get("text") or "", text, low, a, b, hits_of[a, b])
+                else:
+                    j = judge(sq.get("text") or "", ans.get("text") or "")
                 ans["clarity"] = j.clarity
                 ans["evasion"] = j.evasion
                 ans["confidence"] = j.confidence

@@ -29,12 +29,12 @@ import functools
 import importlib.resources
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from ..knowledge import fold
 from ..model import Sentence, Speaker, Transcript, Turn
 from ..pipeline import Context, stage
+from ..words import STOP, content_stems, lowered, present
 
 _CUE_KINDS = ("indirect", "request", "group", "pointer")
 
@@ -118,43 +118,6 @@ _CALL = re.compile(
     r"(?:[A-Z][a-z]+\W+)?(?:go ahead|please))\W*(?:[A-Z][a-z]+)?\W*$",
     re.I,
 )
-_WORD = re.compile(r"[a-z][a-z'’]+")
-_SUFFIXES = (
-    "ations",
-    "ation",
-    "ians",
-    "ian",
-    "ings",
-    "ing",
-    "ments",
-    "ment",
-    "ies",
-    "ia",
-    "ed",
-    "es",
-    "s",
-    "ly",
-    "an",
-)
-_STOP = frozenset(
-    """
-    a about above after again against all almost also although always am among an and another any anyone
-    anything are around as ask asked asking at be because been before being below between both but by can
-    could did do does doing done don down during each either else even ever every few first for from
-    further get gets getting give go going got had has have having he her here hers him his how however i if
-    in into is it its itself just know last let like ll made make many may me might more most much must my
-    need never no nor not now of off on once one only or other others our ours out over own part people
-    please point put question questions quite rather re really right said same say saying says second see
-    seem she should since so some something still such sure take talk tell than thank thanks that the
-    their them then there these they thing things think third this those though through thus time to today
-    too two under until up upon us ve very want wanted was way we well were what when where whether which
-    while who whom whose why will with within without would yes yet you your yours also mr ms mrs madam
-    secretary minister ministers president prime foreign affairs both follow let's i'm it's that's we're
-    we've i've there's don't can't won't isn't aren't didn't doesn't wasn't going actually able lot
-    """.split()
-)
-
-
 @functools.lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     """Regexes built from the cue file (compiled once)."""
@@ -191,24 +154,6 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 # -- helpers ----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    w = word.replace("’", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
-    w = w.strip("'")
-    for suf in _SUFFIXES:
-        if w.endswith(suf) and len(w) - len(suf) >= 3:
-            w = w[: -len(suf)]
-            break
-    return w[:6]
-
-
-def _content(text: str, skip: frozenset[str]) -> set[str]:
-    words = set(_WORD.findall(text.lower().replace("’", "'")))  # each distinct word once
-    return {_stem(w) for w in words if len(w) > 2 and w not in _STOP and w not in skip}
-
-
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop leading notes such as "(Via interpreter)" and surrounding space."""
     seg = text[start:end]
@@ -228,7 +173,7 @@ class _Cluster:
     cues: list[str]
     context: list[str] = field(default_factory=list)
     subs: list[dict[str, Any]] = field(default_factory=list)
-    tokens: set[str] = field(default_factory=set)
+    tokens: frozenset[str] = frozenset()
     start: int = 0
 
 
@@ -250,7 +195,7 @@ class _People:
             title = fold(s.title or "").split()
             for label in s.labels:
                 words.update(w for w in fold(label).split() if w not in title)
-            words = {w for w in words if len(w) > 2 and w not in _STOP}
+            words = {w for w in words if len(w) > 2 and w not in STOP}
             skip.update(words)
             if s.role == "principal":
                 name_words[s.id] = words
@@ -346,8 +291,9 @@ def exchanges(doc: Transcript, ctx: Context) -> None:
 
     # 2. Build each exchange.
     out: list[dict[str, Any]] = []
+    low = lowered(doc.text) if groups else ""
     for n, g in enumerate(groups, 1):
-        out.append(_build(doc, people, by_turn, g, f"x{n}"))
+        out.append(_build(doc, people, by_turn, g, f"x{n}", low))
     doc.exchanges = out
 
 
@@ -381,11 +327,12 @@ def _build(
     by_turn: dict[str, list[Sentence]],
     g: dict[str, Any],
     xid: str,
+    low: str,
 ):
     text = doc.text
     answers: list[tuple[Turn, list[tuple[int, int]]]] = []
     for t in g["answers"]:
-        units = _units(doc, t, by_turn.get(t.id, []))
+        units = _units(doc, t, by_turn.get(t.id, []), cut=False)
         if units:
             answers.append((t, units))
     answerers: list[str] = []
@@ -448,7 +395,7 @@ def _build(
                 }
             )
     for c in clusters:
-        c.tokens = _content(" ".join(c.context + [s["text"] for s in c.subs]), people.skip)
+        c.tokens = content_stems(" ".join(c.context + [s["text"] for s in c.subs]), people.skip)
 
     # Answers.
     for t, units in answers:
@@ -456,7 +403,12 @@ def _build(
         mine = [c for c in before if t.speaker in c.addressees] or before
         if not mine:
             continue
-        links = _link(units, mine, people, text)
+        if len(mine) == 1:
+            # One question (cluster) before this answer: the whole answer is its answer.
+            links = [[(0, "single question")]] * len(units)
+        else:
+            units = _units(doc, t, by_turn.get(t.id, []), cut=True)
+            links = _link(units, mine, people, text, low)
         _attach(t, units, links, mine, text)
 
     subs = [s for c in clusters for s in c.subs]
@@ -473,11 +425,18 @@ def _build(
     }
 
 
-def _units(doc: Transcript, turn: Turn, sentences: list[Sentence]) -> list[tuple[int, int]]:
-    """Paragraphs of an answer turn, cut again before a sentence that opens with a pointer."""
+def _units(
+    doc: Transcript, turn: Turn, sentences: list[Sentence], cut: bool
+) -> list[tuple[int, int]]:
+    """Paragraphs of an answer turn (less closings and calls on the next reporter), cut
+    again, with ``cut``, before a sentence that opens with a pointer."""
     text = doc.text
     split = _patterns()["split"]
-    cuts = {s.start for s in sentences if _ORDINAL_POINTER.match(s.text) or split.match(s.text)}
+    cuts = (
+        {s.start for s in sentences if _ORDINAL_POINTER.match(s.text) or split.match(s.text)}
+        if cut
+        else ()
+    )
     units: list[tuple[int, int]] = []
     pos = turn.start
     for line in turn.text.split("\n"):
@@ -488,23 +447,27 @@ def _units(doc: Transcript, turn: Turn, sentences: list[Sentence]) -> list[tuple
         inner = sorted(c for c in cuts if a < c < b)
         for c in [*inner, b]:
             x, y = _trim(text, a, c)
-            if y > x and not _CLOSING.match(text[x:y]) and not _is_call(text[x:y]):
+            # closings and calls are short: most paragraphs need no regex
+            if y > x and (y - x > 240 or not (_CLOSING.match(text[x:y]) or _is_call(text[x:y]))):
                 units.append((x, y))
             a = c
     return units
 
 
 def _is_call(seg: str) -> bool:
+    if len(seg) > 160:  # a call on the next reporter is short; most units are not
+        return False
     return bool(_CALL.match(seg)) or (
         len(seg.split()) <= 15 and "?" not in seg and bool(_CALL_UNIT.search(seg))
     )
 
 
 def _link(
-    units, clusters: list[_Cluster], people: _People, text: str
+    units, clusters: list[_Cluster], people: _People, text: str, low: str
 ) -> list[list[tuple[int, str]]]:
     """For each unit, the (cluster index, cue) pairs it answers."""
     pointer = _patterns()["pointer"]
+    every = frozenset().union(*(c.tokens for c in clusters))
     links: list[list[tuple[int, str]]] = []
     done: set[int] = set()
     previous: list[tuple[int, str]] = []
@@ -521,14 +484,14 @@ def _link(
         if not found:
             m = pointer.match(seg)
             if m:
-                topic = _content(m.group("topic"), people.skip)
+                topic = content_stems(m.group("topic"), people.skip)
                 hits = [len(topic & c.tokens) for c in clusters]
                 best = max(hits, default=0)
                 if best and hits.count(best) == 1:
                     words = " ".join(m.group(0).split()[:8])
                     found = [(hits.index(best), f"pointer '{words}'")]
-        tokens = _content(seg, people.skip)
-        shared = [len(tokens & c.tokens) for c in clusters]
+        used = present(low, every, a, b)
+        shared = [len(used & c.tokens) for c in clusters]
         if not found:
             order = sorted(range(len(clusters)), key=lambda i: -shared[i])
             best = order[0]
