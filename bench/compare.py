@@ -1,0 +1,196 @@
+"""Time of ``podium.compare`` against document length, and against difflib, in one run.
+
+    .venv/bin/python bench/compare.py [--sizes 5000,10000,25000,50000,100000,200000] [--data ../shared/data]
+
+For each size, document A is real White House transcripts from ``data/transcripts`` put end to
+end until it has that many words; B is an edited copy: about one labelled turn in 40 deleted,
+one word in 400 changed and one passage in 10,000 words moved some paragraphs down. Both are
+analysed once (that time is printed apart: it is not the compare), then timed over the same
+inputs:
+
+- ``compare``: ``podium.compare.compare(a, b)``, the whole record: units and their folding,
+  alignment, moved passages, similar-sentence pairing, word operations, turns, speakers;
+- ``align``: ``podium.compare.diff(sa, sb)``, compare's sentence aligner alone (patience
+  anchors, difflib inside small gaps) over the two lists of sentence texts;
+- ``difflib``: ``difflib.SequenceMatcher(None, sa, sb).get_opcodes()`` over the same two lists,
+  the baseline a diff of sentences would use.
+
+Prints the times, the ratios difflib/compare and difflib/align, and the growth of each per
+doubling of the length (``2.00`` = linear, ``4.00`` = quadratic), then the edits made and what
+compare found. The issue's target is linear growth and difflib/compare ≥ 5 at 100k words. Times
+are the best of ``--repeat`` runs; on a busy machine read the ratios, not the absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import gc
+import gzip
+import json
+import math
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parent.parent / "shared" / "data"
+SIZES = (5_000, 10_000, 25_000, 50_000, 100_000, 200_000)
+LABELLED = re.compile(r"^(?:Q|[A-Z][A-Z.' -]+:)\s")
+WORD = re.compile(r"[A-Za-z]{5,}")
+
+
+def load_texts(data: Path, words_needed: int) -> list[str]:
+    """Transcripts with speaker labels, in file order, until there are enough words."""
+    path = data / "transcripts" / "transcripts.jsonl.gz"
+    if not path.exists():
+        sys.exit(f"bench: {path} not found; pass --data pointing at the shared data folder.")
+    texts, total = [], 0
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            doc = json.loads(line)
+            if not doc["id"].startswith("wh-biden"):
+                continue  # one collection: one house style throughout
+            texts.append(f"{doc['title']}\n{doc['date']}\n\n{doc['text'].strip()}")
+            total += len(doc["text"].split())
+            if total >= words_needed:
+                break
+    return texts
+
+
+def build_a(texts: list[str], words: int) -> tuple[str, set[int]]:
+    """Whole transcripts end to end, the last one cut at a paragraph, to about ``words`` words;
+    also the paragraph numbers where a transcript starts (its title)."""
+    out: list[str] = []
+    starts: set[int] = set()
+    total = 0
+    for text in texts:
+        starts.add(len(out))
+        for para in text.split("\n"):
+            out.append(para)
+            total += len(para.split())
+            if total >= words:
+                return "\n".join(out), starts
+        out.append("")
+    return "\n".join(out), starts
+
+
+def edit(a: str, starts: set[int], seed: int) -> tuple[str, dict[str, int]]:
+    """B: A with whole turns deleted (a labelled paragraph up to the next label or the next
+    transcript), words changed (never in a label) and paragraphs moved a few paragraphs down,
+    at rates fixed per word."""
+    rng = random.Random(seed)
+    paras = a.split("\n")
+    words = len(a.split())
+    done = {"turns_deleted": 0, "words_changed": 0, "passages_moved": 0}
+    kept: list[str] = []
+    dropping = False
+    for k, p in enumerate(paras):
+        if LABELLED.match(p):
+            dropping = rng.random() < 1 / 40
+            done["turns_deleted"] += dropping
+        elif k in starts:
+            dropping = False
+        if not dropping:
+            kept.append(p)
+    paras = kept
+    for _ in range(max(1, words // 400)):
+        k = rng.randrange(len(paras))
+        label = LABELLED.match(paras[k])
+        found = [m for m in WORD.finditer(paras[k]) if not label or m.start() >= label.end()]
+        if len(found) >= 8:  # not the only word of a turn: that would be a new turn, not an edit
+            m = rng.choice(found)
+            paras[k] = paras[k][: m.start()] + m.group()[::-1].lower() + paras[k][m.end() :]
+            done["words_changed"] += 1
+    for _ in range(max(1, words // 10_000)):
+        k = rng.randrange(len(paras) - 12)
+        if len(paras[k].split()) > 30 and not LABELLED.match(paras[k]):
+            passage = paras.pop(k)
+            paras.insert(k + rng.randrange(4, 12), passage)
+            done["passages_moved"] += 1
+    return "\n".join(paras), done
+
+
+def best_of(repeat: int, fn, *args) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()  # garbage of the run before is not this run's cost
+        t = time.perf_counter()
+        fn(*args)
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def growth(times: list[float], sizes: list[int], k: int) -> str:
+    """Time factor per doubling of the length between this size and the one before."""
+    if k == 0 or times[k - 1] <= 0:
+        return "-"
+    return f"{(times[k] / times[k - 1]) ** (1 / math.log2(sizes[k] / sizes[k - 1])):.2f}"
+
+
+def difflib_opcodes(sa: list[str], sb: list[str]) -> list:
+    return difflib.SequenceMatcher(None, sa, sb).get_opcodes()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--sizes", default=",".join(map(str, SIZES)), help="document lengths in words")
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each; the best counts")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    import podium
+    from podium.compare import compare, diff
+
+    texts = load_texts(args.data, max(sizes))
+    print(
+        "compare: the whole podium-compare/1 record; align: its sentence aligner alone "
+        "(podium.compare.diff) over the sentence lists\ndifflib: "
+        f"SequenceMatcher(None, sa, sb).get_opcodes() over the same lists; best of {args.repeat}; "
+        "x/2x: time factor per doubling (2.00 = linear)"
+    )
+    print(
+        f"{'words A':>8} {'sents A':>8} {'analyze s':>10} {'compare s':>10} {'align s':>8} "
+        f"{'difflib s':>10} {'difflib/compare':>16} {'difflib/align':>14} "
+        f"{'compare x/2x':>13} {'align x/2x':>11} {'difflib x/2x':>13}"
+    )
+    ours: list[float] = []
+    align: list[float] = []
+    theirs: list[float] = []
+    notes = []
+    for k, size in enumerate(sizes):
+        a_text, starts = build_a(texts, size)
+        b_text, done = edit(a_text, starts, seed=size)
+        t = time.perf_counter()
+        a = podium.analyze(a_text, name=f"a-{size}")
+        b = podium.analyze(b_text, name=f"b-{size}")
+        analyze_s = time.perf_counter() - t
+        sa = [s.text for s in a.sentences]
+        sb = [s.text for s in b.sentences]
+        result = compare(a, b)  # warm: knowledge base loaded, caches filled
+        ours.append(best_of(args.repeat, compare, a, b))
+        align.append(best_of(args.repeat, diff, sa, sb))
+        theirs.append(best_of(args.repeat, difflib_opcodes, sa, sb))
+        s = result["summary"]
+        print(
+            f"{len(a_text.split()):>8,} {len(sa):>8,} {analyze_s:>10.2f} {ours[-1]:>10.3f} "
+            f"{align[-1]:>8.3f} {theirs[-1]:>10.3f} {theirs[-1] / ours[-1]:>16.2f} "
+            f"{theirs[-1] / align[-1]:>14.2f} {growth(ours, sizes, k):>13} "
+            f"{growth(align, sizes, k):>11} {growth(theirs, sizes, k):>13}"
+        )
+        notes.append(
+            f"{size:>8,}: made {done['turns_deleted']} turn deletions, {done['words_changed']} word "
+            f"changes, {done['passages_moved']} moves; compare found {s['turns_only_a']} turns only "
+            f"in A, {s['sentences_changed']} sentences changed, {s['passages_moved']} passages moved"
+        )
+    print("\nedits made and found:")
+    print("\n".join(notes))
+
+
+if __name__ == "__main__":
+    main()
