@@ -76,6 +76,7 @@ _LEAD = (
 _VOC_HON = re.compile(_LEAD + rf"(?P<cue>{_HON}\s+(?:{_CAP}\s+){{0,2}}{_CAP})\s*,")
 _VOC_NAME = re.compile(_LEAD + rf"(?P<cue>(?:{_CAP}\s+){{0,2}}{_CAP})\s*,\s")
 _VOC_END = re.compile(rf",\s*(?P<cue>{_HON}\s+(?:{_CAP}\s+){{0,2}}{_CAP})\s*[.?!]*[\"”’)]*\s*$")
+_HON_HINT = re.compile(r"\b(?:Mr|Ms|Mrs|Madam|Madame|Dr|Sir)\b")
 _PAREN_LEAD = re.compile(r"^(?:\s*[\(\[][^)\]]*[\)\]])+\s*")
 _THANKS = re.compile(
     r"^(?:\W*(?:thank you|thanks|great|good (?:morning|afternoon|evening)|hi|hello|okay|ok|yes|sure|"
@@ -126,7 +127,13 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     who = rf"(?:(?i:{group})\b|{_WHO})"
     voc = rf"(?:{_HON}\s+(?:{_CAP}\s+){{0,2}}{_CAP}\s*,\s*|(?:{_CAP}\s+){{0,2}}{_CAP}\s*,\s*)?"
     multi = tuple(p for p in cues["pointer"] if " " in p or p in ("regarding",))
+    openers = sorted({p.split()[0] for p in cues["group"]} | {"the"})
     return {
+        # What every explicit cue contains: "to"/"for", then a capital, "the" or the first
+        # word of a group ("both"); a cheap test before the full pattern.
+        "explicit_hint": re.compile(
+            rf"(?i:to|for)\s+(?:(?i:{'|'.join(map(re.escape, openers))})\b|[A-Z])"
+        ),
         "group": re.compile(rf"^(?:the\s+)?(?:{group})$", re.I),
         "explicit": re.compile(
             rf"(?P<cue>\b(?:[Qq]uestions?|[Oo]ne)\s+(?:is\s+)?(?:to|for)\s+(?P<who>{who}))"
@@ -183,6 +190,8 @@ class _People:
     name_words: dict[str, set[str]]
     title_words: dict[str, list[str]]
     skip: frozenset[str]
+    by_id: dict[str, Speaker]
+    resolved: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, doc: Transcript) -> _People:
@@ -200,11 +209,15 @@ class _People:
             if s.role == "principal":
                 name_words[s.id] = words
                 title_words[s.id] = title
-        return cls(principals, name_words, title_words, frozenset(skip))
+        return cls(principals, name_words, title_words, frozenset(skip), {s.id: s for s in doc.speakers})
 
     def resolve(self, phrase: str) -> list[str]:
         """Speaker ids a cue phrase ("Secretary Pompeo", "Mr. Foreign Minister") names."""
-        phrase = phrase.strip()
+        if phrase not in self.resolved:  # a briefing says "Mr. President" many times
+            self.resolved[phrase] = self._resolve(phrase.strip())
+        return self.resolved[phrase]
+
+    def _resolve(self, phrase: str) -> list[str]:
         if _patterns()["group"].match(phrase):
             return [p.id for p in self.principals]
         words = [
@@ -234,12 +247,14 @@ class _People:
 def _find_cue(text: str, people: _People) -> tuple[list[str], str] | None:
     """The addressees a sentence names, with the words that decided them."""
     pats = _patterns()
-    for m in pats["explicit"].finditer(text):
+    hits = pats["explicit"].finditer(text) if pats["explicit_hint"].search(text) else ()
+    for m in hits:
         who = m.group("who") or m.group("who2")
         ids = people.resolve(who)
         if ids:
             return ids, (m.group("cue") or m.group("cue2")).strip()
-    for rx in (_VOC_HON, _VOC_END, _VOC_NAME):
+    vocatives = (_VOC_HON, _VOC_END, _VOC_NAME) if _HON_HINT.search(text) else (_VOC_NAME,)
+    for rx in vocatives:
         m = rx.search(text)
         if m:
             ids = people.resolve(m.group("cue"))
@@ -291,9 +306,8 @@ def exchanges(doc: Transcript, ctx: Context) -> None:
 
     # 2. Build each exchange.
     out: list[dict[str, Any]] = []
-    low = lowered(doc.text) if groups else ""
     for n, g in enumerate(groups, 1):
-        out.append(_build(doc, people, by_turn, g, f"x{n}", low))
+        out.append(_build(doc, people, by_turn, g, f"x{n}"))
     doc.exchanges = out
 
 
@@ -327,7 +341,6 @@ def _build(
     by_turn: dict[str, list[Sentence]],
     g: dict[str, Any],
     xid: str,
-    low: str,
 ):
     text = doc.text
     answers: list[tuple[Turn, list[tuple[int, int]]]] = []
@@ -347,7 +360,7 @@ def _build(
         default = ([], "")
 
     # Sub-questions, grouped in clusters.
-    by_id = {s.id: s for s in doc.speakers}
+    by_id = people.by_id
     clusters: list[_Cluster] = []
     counter = 0
     for turn, segs in g["questions"]:
@@ -376,7 +389,9 @@ def _build(
             places: list[str] = []
             issues: list[str] = []
             for s in by_turn.get(turn.id, []):
-                if s.start < b and a < s.end:
+                if s.start >= b:
+                    break
+                if a < s.end:
                     places += [p for p in s.places if p not in places]
                     issues += [i for i in s.issues if i not in issues]
             open_cluster.subs.append(
@@ -405,11 +420,11 @@ def _build(
             continue
         if len(mine) == 1:
             # One question (cluster) before this answer: the whole answer is its answer.
-            links = [[(0, "single question")]] * len(units)
+            _attach(t, [(units[0][0], units[-1][1])], [[(0, "single question")]], mine, text)
         else:
             units = _units(doc, t, by_turn.get(t.id, []), cut=True)
-            links = _link(units, mine, people, text, low)
-        _attach(t, units, links, mine, text)
+            links = _link(units, mine, people, text)
+            _attach(t, units, links, mine, text)
 
     subs = [s for c in clusters for s in c.subs]
     for s in subs:
@@ -444,7 +459,7 @@ def _units(
         pos = b + 1
         if not line.strip():
             continue
-        inner = sorted(c for c in cuts if a < c < b)
+        inner = sorted(c for c in cuts if a < c < b) if cuts else []
         for c in [*inner, b]:
             x, y = _trim(text, a, c)
             # closings and calls are short: most paragraphs need no regex
@@ -463,7 +478,7 @@ def _is_call(seg: str) -> bool:
 
 
 def _link(
-    units, clusters: list[_Cluster], people: _People, text: str, low: str
+    units, clusters: list[_Cluster], people: _People, text: str
 ) -> list[list[tuple[int, str]]]:
     """For each unit, the (cluster index, cue) pairs it answers."""
     pointer = _patterns()["pointer"]
@@ -490,7 +505,7 @@ def _link(
                 if best and hits.count(best) == 1:
                     words = " ".join(m.group(0).split()[:8])
                     found = [(hits.index(best), f"pointer '{words}'")]
-        used = present(low, every, a, b)
+        used = present(lowered(seg), every)
         shared = [len(used & c.tokens) for c in clusters]
         if not found:
             order = sorted(range(len(clusters)), key=lambda i: -shared[i])
@@ -527,18 +542,7 @@ def _overlap(n: int, c: _Cluster) -> str:
 def _attach(turn: Turn, units, links, clusters: list[_Cluster], text: str) -> None:
     """Answers for every sub-question: one per run of consecutive units linked to its cluster."""
     for ci, c in enumerate(clusters):
-        runs: list[list[Any]] = []  # [start, end, cues, last unit index]
-        for ui, ((a, b), found) in enumerate(zip(units, links, strict=True)):
-            cues = [cue for i, cue in found if i == ci]
-            if not cues:
-                continue
-            if runs and runs[-1][3] == ui - 1:
-                runs[-1][1] = b
-                runs[-1][2] += [x for x in cues if x not in runs[-1][2]]
-                runs[-1][3] = ui
-            else:
-                runs.append([a, b, cues, ui])
-        for a, b, cues, _ in runs:
+        for a, b, cues in _runs(units, links, ci):
             for s in c.subs:
                 s["answers"].append(
                     {
@@ -553,3 +557,19 @@ def _attach(turn: Turn, units, links, clusters: list[_Cluster], text: str) -> No
                         "confidence": None,
                     }
                 )
+
+
+def _runs(units, links, ci: int) -> list[tuple[int, int, list[str]]]:
+    """(start, end, cues) of each run of consecutive units linked to cluster ``ci``."""
+    runs: list[list[Any]] = []  # [start, end, cues, last unit index]
+    for ui, ((a, b), found) in enumerate(zip(units, links, strict=True)):
+        cues = [cue for i, cue in found if i == ci]
+        if not cues:
+            continue
+        if runs and runs[-1][3] == ui - 1:
+            runs[-1][1] = b
+            runs[-1][2] += [x for x in cues if x not in runs[-1][2]]
+            runs[-1][3] = ui
+        else:
+            runs.append([a, b, cues, ui])
+    return [(a, b, cues) for a, b, cues, _ in runs]
