@@ -36,7 +36,7 @@ from ..model import Sentence, Speaker, Transcript, Turn
 from ..pipeline import Context, stage
 from ..words import STOP, content_stems, lowered, present
 
-_CUE_KINDS = ("indirect", "request", "group", "pointer")
+_CUE_KINDS = ("indirect", "request", "group", "pointer", "follow_up", "backchannel")
 
 
 @functools.lru_cache(maxsize=1)
@@ -76,6 +76,7 @@ _LEAD = (
 _VOC_HON = re.compile(_LEAD + rf"(?P<cue>{_HON}\s+(?:{_CAP}\s+){{0,2}}{_CAP})\s*,")
 _VOC_NAME = re.compile(_LEAD + rf"(?P<cue>(?:{_CAP}\s+){{0,2}}{_CAP})\s*,\s")
 _VOC_END = re.compile(rf",\s*(?P<cue>{_HON}\s+(?:{_CAP}\s+){{0,2}}{_CAP})\s*[.?!]*[\"”’)]*\s*$")
+_YOU_AND = re.compile(r"\b(?:for|to)\s+you\s+and\b", re.I)
 _HON_HINT = re.compile(r"\b(?:Mr|Ms|Mrs|Madam|Madame|Dr|Sir)\b")
 _PAREN_LEAD = re.compile(r"^(?:\s*[\(\[][^)\]]*[\)\]])+\s*")
 _THANKS = re.compile(
@@ -139,6 +140,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?P<cue>\b(?:[Qq]uestions?|[Oo]ne)\s+(?:is\s+)?(?:to|for)\s+(?P<who>{who}))"
             rf"|(?:^|[,;:]\s+|\b(?i:first|second|third|next|finally|lastly|also|and|then|now),?\s+)"
             rf"(?P<cue2>(?i:for|to)\s+(?P<who2>{who}))(?=\s*[,:.?;]|\s*$)"
+            # "First for you, Dr. Jha, and then ...", "And then, for you, Karine:"
+            rf"|(?P<cue3>\b(?i:for|to)\s+you(?:\s+too)?\s*,\s*"
+            rf"(?P<who3>(?:{_HON}\s+)?(?:{_CAP}\s+){{0,2}}{_CAP}))"
         ),
         "asks": re.compile(
             _LEAD
@@ -149,6 +153,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"^(?:\([^)]*\)\s*)*(?:(?:and|so|now|then|but|well|okay|first|second|finally)\s*,?\s+)*"
             rf"(?P<lead>{_alternation(cues['pointer'])})\s+(?P<topic>[^,.;:?!]{{2,120}})",
             re.I,
+        ),
+        "follow_up": re.compile(
+            rf"^(?:[—–-]+|\.\.\.|…)?\s*(?:{_alternation(cues['follow_up'])})\b", re.I
+        ),
+        "backchannel": re.compile(
+            rf"^\W*(?:(?:{_alternation(cues['backchannel'])})\b[\s.,!—–-]*)+$", re.I
         ),
         "split": re.compile(
             r"^(?:\([^)]*\)\s*)*(?:(?:and|so|now|then|but|well|okay)\s*,?\s+)*"
@@ -231,36 +241,48 @@ class _People:
         best = max(hits.values(), default=0)
         if best:
             return [pid for pid, n in hits.items() if n == best]
-        # An office: every word of the phrase in the title ("foreign minister" ⊆ "minister of
-        # foreign affairs"); the title that opens with the phrase and says least beyond it wins.
+        # An office: the phrase's head word in the title, and most of its other words ("foreign
+        # minister" ⊆ "minister of foreign affairs"; "federal chancellor" ~ "chancellor of
+        # germany"); then the title that opens with the phrase and says least beyond it wins.
         scored = []
         for p in self.principals:
             title = self.title_words[p.id]
-            if title and all(w in title for w in words):
-                scored.append((title[0] != words[0], len(title), p.id))
+            if not title or words[-1] not in title:
+                continue
+            missing = sum(w not in title for w in words)
+            if missing <= len(words) // 2:
+                scored.append((missing, title[0] != words[0], len(title), p.id))
         if not scored:
             return []
         scored.sort()
-        return [pid for opens, n, pid in scored if (opens, n) == scored[0][:2]]
+        return [pid for *key, pid in scored if key == list(scored[0][:3])]
 
 
 def _find_cue(text: str, people: _People) -> tuple[list[str], str] | None:
     """The addressees a sentence names, with the words that decided them."""
     pats = _patterns()
+    found: tuple[list[str], str] | None = None
     hits = pats["explicit"].finditer(text) if pats["explicit_hint"].search(text) else ()
     for m in hits:
-        who = m.group("who") or m.group("who2")
+        who = m.group("who") or m.group("who2") or m.group("who3")
         ids = people.resolve(who)
         if ids:
-            return ids, (m.group("cue") or m.group("cue2")).strip()
+            found = (ids, (m.group("cue") or m.group("cue2") or m.group("cue3")).strip())
+            break
+    # "Mr President, a question for you and for the Federal Chancellor": both
+    if found is not None and not _YOU_AND.search(text):
+        return found
     vocatives = (_VOC_HON, _VOC_END, _VOC_NAME) if _HON_HINT.search(text) else (_VOC_NAME,)
     for rx in vocatives:
         m = rx.search(text)
         if m:
             ids = people.resolve(m.group("cue"))
             if ids:
-                return ids, f"vocative '{m.group('cue')}'"
-    return None
+                cue = f"vocative '{m.group('cue')}'"
+                if found is None:
+                    return ids, cue
+                return [*ids, *(i for i in found[0] if i not in ids)], f"{cue} + {found[1]}"
+    return found
 
 
 def _asks(seg: str) -> str | None:
@@ -288,27 +310,101 @@ def exchanges(doc: Transcript, ctx: Context) -> None:
     # 1. Group turns into exchanges.
     groups: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
+    last_question: Turn | None = None
+    asked_before = False  # whether the last question turn asked something in so many words
+    handover: tuple[list[str], str] | None = None
     for turn in doc.turns:
         role = roles.get(turn.speaker, "other")
         if role == "journalist":
             segs = _question_segments(doc, turn, by_turn.get(turn.id, []))
-            if not any(form for *_, form in segs):
+            # a turn cut off mid-question ("Just to follow up on the aid bill —") asks too
+            asks = any(form for *_, form in segs) or bool(_DASH_END.search(turn.text))
+            how = _follows_up(turn, last_question, current, people) if current else None
+            if not asks and how is None:
                 continue  # asks nothing: no exchange, and it breaks nothing
-            follow_up = current is not None and turn.speaker in current["questioners"]
-            if current is None or (current["answers"] and not follow_up):
-                current = {"questioners": [], "questions": [], "answers": []}
+            if how is not None and last_question is not None and (
+                how == _CONTINUES or not asked_before or _DASH_END.search(last_question.text)
+            ):
+                # "Yeah." while the reporter was cut off, or to a remark, is no answer
+                while current["answers"] and _is_backchannel(current["answers"][-1]):
+                    current["answers"].pop()
+            if current is None or (current["answers"] and how is None):
+                current = {
+                    "questioners": [],
+                    "questions": [],
+                    "answers": [],
+                    "follow_ups": [],
+                    "handovers": {},
+                }
                 groups.append(current)
-            if turn.speaker not in current["questioners"]:
-                current["questioners"].append(turn.speaker)
+            if how in (None, _SAME):
+                if turn.speaker not in current["questioners"]:
+                    current["questioners"].append(turn.speaker)
+            elif turn.speaker not in current["questioners"]:
+                # an unnamed "Q" taken for the reporter who asked before, with the cue
+                current["follow_ups"].append({"turn": turn.id, "speaker": turn.speaker, "cue": how})
             current["questions"].append((turn, segs))
-        elif role == "principal" and current is not None:
-            current["answers"].append(turn)
+            if handover is not None:
+                current["handovers"][turn.id] = handover
+            handover = None
+            last_question = turn
+            asked_before = any(form for *_, form in segs)
+        else:
+            if role == "principal" and current is not None:
+                current["answers"].append(turn)
+            # "The next question is for the Federal Chancellor. ARD, please.": from the
+            # moderator, or a principal chairing, the addressee of the next question
+            if role == "moderator" or (
+                role == "principal" and len(turn.text) < 240 and _QUESTION_WORD.search(turn.text)
+            ):
+                found = _find_cue(turn.text, people)
+                handover = (found[0], f"{role}: {found[1]}") if found else None
 
     # 2. Build each exchange.
     out: list[dict[str, Any]] = []
     for n, g in enumerate(groups, 1):
         out.append(_build(doc, people, by_turn, g, f"x{n}"))
     doc.exchanges = out
+
+
+_PHATIC = re.compile(
+    r"^\W*(?:(?:hi|hello|okay|ok|sorry|yes|thanks|thank you)\W+)*(?:can you (?:all )?hear me(?: (?:now|okay|ok|all right))?|"
+    r"am i (?:un)?muted|is (?:this|my mic|my microphone) (?:on|working)|hello|are you there)\W*$",
+    re.I,
+)
+_PERMISSION = re.compile(
+    r"(?:\W*(?:and|so|but|okay|ok|jen|sir)\W+)*(?:can|could|may)\s+i\s+(?:just\s+)?(?:ask|follow(?:[\s-]+up)?|"
+    r"get|have|jump in|add)\b[^?]{0,60}\?\s*$",
+    re.I,
+)
+_SAME = "same questioner"
+_CONTINUES = "continues the interrupted question"
+_DASH_END = re.compile(r"(?:[—–]|--|\.\.\.|…)\s*[\"”’]?\s*$")
+_DASH_START = re.compile(r"^(?:\s*\([^)]*\))*\s*(?:[—–]|--|\.\.\.|…)")
+
+
+def _follows_up(
+    turn: Turn, last: Turn | None, current: dict[str, Any], people: _People
+) -> str | None:
+    """How a reporter's turn belongs to the current exchange, or None if it opens a new one:
+    the same questioner; a turn that picks up an interrupted one ("— that Speaker Pelosi took
+    out ..." after "Yeah."); an unnamed reporter's follow-up ("So you're saying ...")."""
+    if turn.speaker in current["questioners"]:
+        return _SAME
+    answers = current["answers"]
+    if last is not None and (_DASH_START.match(turn.text) or _DASH_END.search(last.text)):
+        if all(_is_backchannel(a) for a in answers if a.start > last.start):
+            return _CONTINUES
+    speaker = people.by_id.get(turn.speaker)
+    if answers and speaker is not None and not speaker.name and not speaker.outlet:
+        m = _patterns()["follow_up"].match(_PAREN_LEAD.sub("", turn.text, count=1))
+        if m:
+            return f"follow-up '{m.group(0).strip(' —–-')}'"
+    return None
+
+
+def _is_backchannel(turn: Turn) -> bool:
+    return len(turn.text) < 40 and bool(_patterns()["backchannel"].match(turn.text))
 
 
 def _question_segments(
@@ -331,7 +427,19 @@ def _question_segments(
             if b <= a:
                 continue
             seg = text[a:b]
-            segs.append((a, b, None if _THANKS.match(seg) and "?" not in seg else _asks(seg)))
+            if (_THANKS.match(seg) or _DASH_END.search(seg)) and "?" not in seg:
+                form = None  # thanks, or a question cut off before it was asked ("I wanted to ask —")
+            elif _PHATIC.match(seg):
+                form = None  # "Can you hear me?" on a call asks nothing of substance
+            else:
+                form = _asks(seg)
+            segs.append((a, b, form))
+    # "Can I follow up on that?" only asks leave to ask: context when a question follows
+    asking = [i for i, (*_, form) in enumerate(segs) if form]
+    for i in asking[:-1]:
+        a, b, _ = segs[i]
+        if _PERMISSION.match(text, a, b):
+            segs[i] = (a, b, None)
     return segs
 
 
@@ -366,7 +474,8 @@ def _build(
     for turn, segs in g["questions"]:
         q = by_id.get(turn.speaker)
         own = {fold(x) for x in (q.name, q.outlet) if q and x}
-        addressees, cues = default[0], [default[1]] * len(default[0])
+        start = g["handovers"].get(turn.id, default)
+        addressees, cues = start[0], [start[1]] * len(start[0])
         context: list[str] = []
         open_cluster: _Cluster | None = None
         for a, b, form in segs:
@@ -401,6 +510,8 @@ def _build(
                     "start": a,
                     "end": b,
                     "form": form,
+                    # the preamble the question rests on ("What are those things?" needs it)
+                    "context": " ".join(open_cluster.context),
                     "addressees": list(open_cluster.addressees),
                     "addressee_cues": list(open_cluster.cues),
                     "places": places,
@@ -412,9 +523,24 @@ def _build(
     for c in clusters:
         c.tokens = content_stems(" ".join(c.context + [s["text"] for s in c.subs]), people.skip)
 
-    # Answers.
+    # Answers: an answer turn answers the questions of the last run of question turns before
+    # it (a follow-up's answer answers the follow-up; a second principal answers the same run).
+    # Runs of question turns with no answer between them, each as (first start, last start).
+    runs: list[list[int]] = []
+    answer_starts = [t.start for t, _ in answers]
+    for q, _ in g["questions"]:
+        if runs and not any(runs[-1][1] < a < q.start for a in answer_starts):
+            runs[-1][1] = q.start
+        else:
+            runs.append([q.start, q.start])
     for t, units in answers:
-        before = [c for c in clusters if c.start < t.start]
+        before: list[_Cluster] = []
+        # the last run before the answer that asks something ("But that sounds like ..."
+        # asks nothing itself: its answer goes on answering the question before it)
+        for first, _last in reversed([r for r in runs if r[0] < t.start]):
+            before = [c for c in clusters if first <= c.start < t.start]
+            if before:
+                break
         mine = [c for c in before if t.speaker in c.addressees] or before
         if not mine:
             continue
@@ -436,6 +562,7 @@ def _build(
         "questioners": list(g["questioners"]),
         "question_turns": [t.id for t, _ in g["questions"]],
         "answer_turns": [t.id for t, _ in answers],
+        "follow_ups": g["follow_ups"],
         "sub_questions": subs,
     }
 
