@@ -3,7 +3,8 @@
     python scripts/sweep.py [--data ../shared/data] [--limit N] [--show CODE]
 
 Prints the share of documents that parse with no warning, warning counts by
-code, invariant failures (offsets, overlaps, lost text) and exceptions, with
+code, question/answer figures (exchanges, sub-questions answered, clarity of the
+answers), invariant failures (offsets, overlaps, lost text) and exceptions, with
 document ids so each can be looked at.
 """
 
@@ -37,6 +38,7 @@ def main() -> None:
     codes: Counter[str] = Counter()
     shown: list[str] = []
     broken: list[tuple[str, str]] = []
+    qa: Counter[str] = Counter()
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for line in f:
             d = json.loads(line)
@@ -53,6 +55,15 @@ def main() -> None:
                 broken.append((d["id"], "; ".join(problems[:3])))
             if lost:
                 broken.append((d["id"], f"text lost: {lost[:80]!r}"))
+            for x in doc.exchanges:
+                qa["exchanges"] += 1
+                qa["follow-up turns"] += len(x.get("follow_ups", ()))
+                for q in x["sub_questions"]:
+                    qa["sub-questions"] += 1
+                    qa["answered"] += bool(q["answers"])
+                    qa["with an addressee left unanswered"] += bool(q["unanswered_by"])
+                    for a in q["answers"]:
+                        qa[a["clarity"] or "unjudged"] += 1
             if not doc.warnings:
                 clean += 1
             for w in doc.warnings:
@@ -64,6 +75,14 @@ def main() -> None:
     print(f"documents: {total}   no warning: {clean} ({clean / max(total, 1):.1%})")
     for code, n in codes.most_common():
         print(f"  {code}: {n}")
+    subs = max(qa["sub-questions"], 1)
+    print(
+        f"exchanges: {qa['exchanges']:,} ({qa['follow-up turns']:,} follow-up turns)   "
+        f"sub-questions: {qa['sub-questions']:,}, answered {qa['answered'] / subs:.1%}, "
+        f"an addressee left unanswered {qa['with an addressee left unanswered'] / subs:.1%}"
+    )
+    judged = max(sum(qa[c] for c in ("clear_reply", "ambivalent", "clear_non_reply")), 1)
+    print("answers: " + ", ".join(f"{c} {qa[c] / judged:.1%}" for c in ("clear_reply", "ambivalent", "clear_non_reply")))
     print(f"broken: {len(broken)}")
     for doc_id, why in broken[:40]:
         print(f"  {doc_id}: {why}")

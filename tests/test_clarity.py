@@ -6,7 +6,6 @@ Examples are made up for these tests (no QEvasion text: that data set may not be
 from __future__ import annotations
 
 import csv
-import time
 
 import pytest
 
@@ -137,13 +136,14 @@ def test_non_reply_opener_followed_by_an_on_topic_answer_is_weaker():
     assert judge(q, long).clarity != "clear_non_reply"
 
 
-def test_judge_is_fast():
+def test_long_answer_with_a_late_cue():
+    # A cue is found anywhere in a long answer, and counts for less deep in it.
     answer = "We have been working with our partners on this for months. " * 300
-    judge("Will the talks resume?", answer)
-    t0 = time.perf_counter()
-    for _ in range(20):
-        judge("Will the talks resume next month in Geneva?", answer)
-    assert (time.perf_counter() - t0) / 20 < 0.05
+    late = answer + "But I'm not going to comment on the timing."
+    j = judge("Will the talks resume next month in Geneva?", late)
+    assert j.evasion != "declining_to_answer" or j.confidence < 0.9
+    short = "I'm not going to comment on the timing."
+    assert judge("Will the talks resume next month in Geneva?", short).evasion == "declining_to_answer"
 
 
 def _transcript() -> Transcript:

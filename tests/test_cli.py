@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -26,6 +28,12 @@ def test_summary():
     for expected in ("Michael R. Pompeo And Sergey Lavrov", "Voltaire Network", "Sochi", "2019-05-14",
                      "Kommersant", "absent", "absent_principal", "Via interpreter"):
         assert expected in out
+    # the Q&A section: exchanges, who answered, how clearly, and who did not answer
+    qa = out[out.index("questions and answers"):]
+    for expected in ("4 exchanges", "Vladimir Solovyov (Kommersant)", "answered by Michael R. Pompeo",
+                     "not answered by Sergey Lavrov", "no turn in this version", "declining_to_answer",
+                     "information that I can share"):
+        assert expected in " ".join(qa.split()), expected
 
 
 def test_json_is_the_contract():
@@ -101,15 +109,41 @@ def test_user_knowledge_file(tmp_path: Path):
     assert "Traceback" not in r.stderr.decode()
 
 
-def test_question_answer_stages_on_request():
-    r = run("analyze", str(SEED), "--json", "--stages", "segment,notes,speakers,sentences,exchanges,clarity")
+def test_question_answer_stages_by_default_and_core_on_request():
+    r = run("analyze", str(SEED), "--json")
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert len(d["exchanges"]) == 4
     answered = [a for x in d["exchanges"] for q in x["sub_questions"] for a in q["answers"]]
     assert answered and all(a["clarity"] in ("clear_reply", "ambivalent", "clear_non_reply") for a in answered)
+    r = run("analyze", str(SEED), "--json", "--stages", "segment,notes,speakers,sentences")
+    assert r.returncode == 0 and json.loads(r.stdout)["exchanges"] == []
     r = run("analyze", str(SEED), "--stages", "segment,nope")
     assert r.returncode == 2 and "unknown stage" in r.stderr.decode()
+
+
+def test_clarity_csv_format(tmp_path: Path):
+    r = run("analyze", str(SEED), "--format", "clarity-csv")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(r.stdout.decode())))
+    assert {"question", "answer", "clarity", "evasion", "confidence", "status"} <= set(rows[0])
+    lavrov = [row for row in rows if row["answerer"] == "Sergey Lavrov"]
+    assert lavrov and all(row["status"].startswith("not answered (absent") and not row["answer"] for row in lavrov)
+    answered = [row for row in rows if row["status"] == "answered"]
+    assert answered and all(row["clarity"] and row["answer"] for row in answered)
+    # the export reads back through `podium clarity`, which keeps every column
+    src = tmp_path / "pairs.csv"
+    src.write_bytes(r.stdout)
+    r2 = run("clarity", str(src), "-o", str(tmp_path / "judged.csv"))
+    assert r2.returncode == 0, r2.stderr
+    again = list(csv.DictReader((tmp_path / "judged.csv").open(encoding="utf-8")))
+    assert len(again) == len(rows) and again[0]["exchange"] == rows[0]["exchange"]
+    # a batch writes one CSV per input
+    r3 = run("analyze", str(SEED), str(SEED), "--format", "clarity-csv", "-o", str(tmp_path / "out"))
+    assert r3.returncode == 0, r3.stderr
+    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".csv", ".csv"]
+    r4 = run("analyze", str(SEED), "--format", "xml")
+    assert r4.returncode == 2 and "unknown format" in r4.stderr.decode()
 
 
 def test_clarity_csv_command(tmp_path: Path):

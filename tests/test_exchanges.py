@@ -141,7 +141,7 @@ def test_cue_file_parses():
     text = (Path(podium.__file__).parent / "knowledge" / "data" / "question_cues.txt").read_text(
         "utf-8"
     )
-    assert "# version: 1" in text
+    assert "# version: 2" in text
 
 
 # -- small shapes -------------------------------------------------------------------------------
@@ -279,3 +279,92 @@ def test_corpus_offsets(path):
         for q in ex["sub_questions"]:
             assert set(q["addressees"]) <= speaker_ids
             assert set(q["unanswered_by"]) <= set(q["addressees"])
+
+
+# -- real shapes: White House follow-ups, a question left unanswered, a question to two ---------
+
+QA = FIXTURES / "qa"
+
+
+def test_white_house_rapid_follow_ups():
+    # Psaki, 10 March 2022: a reporter cut off ("... on the COVID aid bill —", "Yeah.",
+    # "— you said ..."), then three unnamed follow-ups, each answered by the turn after it.
+    doc = podium.analyze(QA / "wh-psaki-2022-03-10-followups.txt", stages=STAGES)
+    turns = {t.id: t for t in doc.turns}
+    aid = next(x for x in doc.exchanges if turns[x["question_turns"][0]].text.startswith("Thank you, Jen"))
+    assert aid["questioners"] == [turns[aid["question_turns"][0]].speaker]
+    cues = {turns[f["turn"]].text[:12]: f["cue"] for f in aid["follow_ups"]}
+    assert cues["— you said t"] == "continues the interrupted question"
+    assert cues["But if this "].startswith("follow-up 'But")
+    assert cues["And what do "].startswith("follow-up 'And what")
+    assert cues["So you’re sa"].startswith("follow-up 'So you")
+    # "Yeah." while the reporter was cut off is no answer
+    assert all(turns[t].text != "Yeah." for t in aid["answer_turns"])
+    chances = sub(aid, "And what do you think the chances")
+    assert [turns[a["turn"]].text[:10] for a in chances["answers"]] == ["We — it is"]
+    saying = sub(aid, "So you’re saying")
+    assert [turns[a["turn"]].text[:10] for a in saying["answers"]] == ["Well, agai"]
+    # a named new subject from an unnamed reporter opens a new exchange
+    assert any(turns[x["question_turns"][0]].text.startswith("And I just had one more question")
+               for x in doc.exchanges)
+    check_offsets(doc)
+
+
+def test_question_left_unanswered_before_the_next_one():
+    # Jha, 22 July 2022: "Why isn't he briefing?" is cut across by a follow-up that gets
+    # the answer; the first question stays unanswered, and says so.
+    doc = podium.analyze(QA / "wh-jha-2022-07-22-unanswered.txt", stages=STAGES)
+    jha = next(s.id for s in doc.speakers if s.name == "Ashish Jha")
+    karine = next(s.id for s in doc.speakers if s.name == "Karine Jean-Pierre")
+    ex = next(x for x in doc.exchanges if any(q["text"] == "Why isn’t he briefing?" for q in x["sub_questions"]))
+    why = sub(ex, "Why isn’t he briefing?")
+    assert why["answers"] == [] and why["unanswered_by"] == [jha]
+    aspirin = sub(ex, "And just — sorry, just to clarify")
+    assert [a["speaker"] for a in aspirin["answers"]] == [jha] and aspirin["unanswered_by"] == []
+    # "First for you, Dr. Jha" and "And then, for you, Karine:" address one principal each
+    first = doc.exchanges[0]["sub_questions"][0]
+    assert first["addressees"] == [jha] and first["addressee_cues"] == ["for you, Dr. Jha"]
+    last = doc.exchanges[-1]
+    assert {q["addressees"][0] for q in last["sub_questions"]} == {karine}
+    assert sub(last, "And I’m just curious if")["form"] == "indirect"
+    check_offsets(doc)
+
+
+def test_question_to_you_and_another_principal():
+    doc = podium.analyze(FIXTURES / "formats" / "kremlin-style.txt", stages=STAGES)
+    [ex] = doc.exchanges
+    [q] = ex["sub_questions"]
+    names = {s.id: s.name for s in doc.speakers}
+    assert {names[a] for a in q["addressees"]} == {"Vladimir Putin", "Olaf Scholz"}
+    assert {names[a["speaker"]] for a in q["answers"]} == {"Vladimir Putin", "Olaf Scholz"}
+
+
+def test_moderator_hands_the_question_to_a_principal():
+    doc = run(
+        "Joint press conference of President Vladimir Putin and Federal Chancellor Olaf Scholz\n\n"
+        "Vladimir Putin: Good afternoon.\n\n"
+        "Olaf Scholz: Thank you.\n\n"
+        "Dmitry Peskov: The next question is for the Federal Chancellor. ARD, please.\n\n"
+        "Question: What did you discuss about the pipeline?\n\n"
+        "Olaf Scholz: We discussed the pipeline at length.\n",
+        date="2022-02-15",
+    )
+    [ex] = doc.exchanges
+    [q] = ex["sub_questions"]
+    names = {s.id: s.name for s in doc.speakers}
+    assert [names[a] for a in q["addressees"]] == ["Olaf Scholz"]
+    assert q["addressee_cues"][0] == "principal: question is for the Federal Chancellor"
+
+
+def test_permission_to_ask_and_phatic_questions_are_context():
+    doc = run(
+        "MS. PSAKI: Go ahead.\n\n"
+        "Q Can you hear me? Can I ask you about the mask mandate? Will it be extended?\n\n"
+        "MS. PSAKI: The mandate will be extended by two weeks.\n",
+        title="Press Briefing by Press Secretary Jen Psaki",
+        date="2022-03-10",
+        publisher="The White House",
+    )
+    [ex] = doc.exchanges
+    assert [q["text"] for q in ex["sub_questions"]] == ["Will it be extended?"]
+    assert "Can I ask you about the mask mandate?" in ex["sub_questions"][0]["context"]

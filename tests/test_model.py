@@ -31,8 +31,17 @@ def test_contract_fields(seed):
         assert set(n) >= {"type", "turn", "start", "end", "text"}
     for w in d["warnings"]:
         assert set(w) >= {"code", "message"}
+    for x in d["exchanges"]:
+        assert set(x) >= {"id", "questioner", "question_turns", "sub_questions"}
+        for q in x["sub_questions"]:
+            assert set(q) >= {"id", "text", "start", "end", "addressees", "places", "issues",
+                              "answers", "unanswered_by"}
+            assert d["text"][q["start"]:q["end"]] == q["text"]
+            for a in q["answers"]:
+                assert set(a) >= {"speaker", "turn", "clarity", "evasion", "confidence"}
+    assert len(d["exchanges"]) == 4
     # Layers of later issues are present and empty.
-    assert d["entities"] == d["exchanges"] == d["events"] == d["relations"] == []
+    assert d["entities"] == d["events"] == d["relations"] == []
 
 
 def test_round_trip_is_exact(seed):

@@ -16,9 +16,10 @@ import csv
 from pathlib import Path
 
 from .errors import InputError
+from .model import Transcript
 from .stages.clarity import judge
 
-__all__ = ["OUTPUT_COLUMNS", "classify_csv"]
+__all__ = ["OUTPUT_COLUMNS", "TRANSCRIPT_COLUMNS", "classify_csv", "transcript_rows", "write_rows"]
 
 OUTPUT_COLUMNS = ("clarity", "evasion", "confidence", "clarity_cue")
 _QUESTION = ("question", "interview_question")
@@ -71,3 +72,66 @@ def classify_csv(src: Path, dst: Path) -> int:
                 f"{src} is not a readable CSV file ({e}); check its quoting."
             ) from None
     return n
+
+
+# ``podium analyze --format clarity-csv``: a transcript's question/answer pairs in the layout
+# ``podium clarity`` reads and writes, one row per answer to a sub-question and one per
+# addressee who gave none (status "not answered", answer and clarity empty), so non-answers
+# are rows too.
+TRANSCRIPT_COLUMNS = (
+    "document", "date", "exchange", "sub_question", "questioner", "outlet", "addressee",
+    "question", "status", "answerer", "answer_turn", "answer", "link_cue",
+) + OUTPUT_COLUMNS  # fmt: skip
+
+
+def transcript_rows(doc: Transcript) -> list[dict[str, str]]:
+    """The question/answer rows of an analysed transcript (see ``TRANSCRIPT_COLUMNS``)."""
+    by_id = {s.id: s for s in doc.speakers}
+
+    def name(sid: str | None) -> str:
+        s = by_id.get(sid or "")
+        return (s.name or s.id) if s else (sid or "")
+
+    rows: list[dict[str, str]] = []
+    for ex in doc.exchanges:
+        questioner = by_id.get(ex.get("questioner") or "")
+        for sq in ex.get("sub_questions") or ():
+            base = {
+                "document": doc.meta.title or doc.source.name,
+                "date": doc.meta.date or "",
+                "exchange": ex["id"],
+                "sub_question": sq["id"],
+                "questioner": name(ex.get("questioner")),
+                "outlet": (questioner.outlet or "") if questioner else "",
+                "addressee": "; ".join(name(a) for a in sq.get("addressees") or ()),
+                "question": sq["text"],
+            }
+            for ans in sq.get("answers") or ():
+                conf = ans.get("confidence")
+                rows.append(
+                    base
+                    | {
+                        "status": "answered",
+                        "answerer": name(ans.get("speaker")),
+                        "answer_turn": ans.get("turn") or "",
+                        "answer": ans.get("text") or "",
+                        "link_cue": ans.get("cue") or "",
+                        "clarity": ans.get("clarity") or "",
+                        "evasion": ans.get("evasion") or "",
+                        "confidence": "" if conf is None else f"{conf:.2f}",
+                        "clarity_cue": ans.get("clarity_cue") or "",
+                    }
+                )
+            for who in sq.get("unanswered_by") or ():
+                speaker = by_id.get(who)
+                absent = speaker is not None and not speaker.present
+                status = "not answered (absent from this transcript)" if absent else "not answered"
+                rows.append(base | {"status": status, "answerer": name(who)})
+    return rows
+
+
+def write_rows(rows: list[dict[str, str]], stream) -> None:
+    """Write ``transcript_rows`` output as CSV to an open text stream."""
+    writer = csv.DictWriter(stream, fieldnames=TRANSCRIPT_COLUMNS, restval="", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)

@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__, analyze
+from .clarity_csv import transcript_rows, write_rows
 from .errors import PodiumError
 from .knowledge import Knowledge
 from .model import Transcript
@@ -35,6 +36,7 @@ app = typer.Typer(
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
+FORMATS = ("summary", "json", "clarity-csv")
 READABLE = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx", ".pdf"}
 EXIT_INPUT = 2
 DEFAULT_MAX_MB = DEFAULT_MAX_BYTES / 1024 / 1024
@@ -81,7 +83,15 @@ def _knowledge(paths: list[Path] | None) -> Knowledge | None:
 @app.command("analyze")
 def analyze_cmd(
     paths: Annotated[list[str], typer.Argument(help="Files or directories to analyse; '-' reads standard input.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the podium/1 JSON contract.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the podium/1 JSON contract (= --format json).")] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="summary (the default), json (the podium/1 contract) or clarity-csv (one row per "
+            "question and answer, in the layout of `podium clarity`).",
+        ),
+    ] = "summary",
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write one JSON file per input into this directory.")
     ] = None,
@@ -97,13 +107,17 @@ def analyze_cmd(
         str,
         typer.Option(
             "--stages",
-            help="Comma-separated stages to run (default: segment,notes,speakers,sentences; "
-            "add exchanges,clarity for question/answer links and clarity judgments).",
+            help="Comma-separated stages to run (default: all of "
+            + ",".join(DEFAULT_STAGES)
+            + "; e.g. segment,notes,speakers,sentences for the core only).",
         ),
     ] = ",".join(DEFAULT_STAGES),
 ) -> None:
     """Analyse transcripts: a summary in the terminal, the JSON contract, or a directory of JSON files."""
     max_bytes = int(max_size * 1024 * 1024)
+    fmt = "json" if as_json else fmt.strip().lower()
+    if fmt not in FORMATS:
+        _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.")
     kb = _knowledge(knowledge)
     try:
         pipeline = Pipeline([name.strip() for name in stages.split(",") if name.strip()])
@@ -120,18 +134,25 @@ def analyze_cmd(
         except Exception as e:  # a bug must still end in one sentence, not a traceback
             logging.getLogger(__name__).debug("internal error", exc_info=True)
             _fail(f"internal error on {files[0]} ({type(e).__name__}: {e}); please report it.", code=3)
-        if as_json:
+        if fmt == "json":
             sys.stdout.write(doc.to_json() + "\n")
+        elif fmt == "clarity-csv":
+            write_rows(transcript_rows(doc), sys.stdout)
         else:
             print_summary(doc)
         return
     if output is None:
-        _fail("several inputs need an output directory: add -o OUT/ to write one JSON file per input.")
-    _batch(files, output, max_bytes, kb, pipeline)
+        _fail("several inputs need an output directory: add -o OUT/ to write one file per input.")
+    _batch(files, output, max_bytes, kb, pipeline, fmt)
 
 
 def _batch(
-    files: list[str], output: Path, max_bytes: int, kb: Knowledge | None, pipeline: Pipeline
+    files: list[str],
+    output: Path,
+    max_bytes: int,
+    kb: Knowledge | None,
+    pipeline: Pipeline,
+    fmt: str = "json",
 ) -> None:
     try:
         output.mkdir(parents=True, exist_ok=True)
@@ -156,7 +177,11 @@ def _batch(
                 while target in used:
                     target, n = f"{stem}-{n}", n + 1
                 used.add(target)
-                (output / f"{target}.json").write_text(doc.to_json(), encoding="utf-8")
+                if fmt == "clarity-csv":
+                    with (output / f"{target}.csv").open("w", encoding="utf-8", newline="") as f_out:
+                        write_rows(transcript_rows(doc), f_out)
+                else:
+                    (output / f"{target}.json").write_text(doc.to_json(), encoding="utf-8")
                 written += 1
             except PodiumError as e:
                 failures.append((f, str(e)))
@@ -239,6 +264,9 @@ def print_summary(doc: Transcript) -> None:
         opening = " ".join(t.text.split())
         out.print(f"      [dim]{escape(opening[:width] + ('…' if len(opening) > width else ''))}[/dim]")
 
+    if doc.exchanges:
+        print_exchanges(doc)
+
     if doc.notes:
         out.print(f"[bold]editorial notes ({len(doc.notes)})[/bold]")
         for n in doc.notes[:30]:
@@ -253,6 +281,64 @@ def print_summary(doc: Transcript) -> None:
             out.print(f"  [yellow]{w.code}[/yellow]: {escape(w.message)}")
     else:
         out.print("no warnings")
+
+
+_CLARITY_STYLE = {"clear_reply": "green", "ambivalent": "yellow", "clear_non_reply": "red"}
+
+
+def print_exchanges(doc: Transcript, limit: int = 30) -> None:
+    """The Q&A section: each exchange, its sub-questions with addressees, who answered and
+    how clearly, and who did not answer, each with the cue behind it."""
+    by_id = {s.id: s for s in doc.speakers}
+
+    def who(sid: str | None) -> str:
+        s = by_id.get(sid or "")
+        if s is None:
+            return sid or "?"
+        return escape(s.name or s.id) + ("" if s.present else " [red](absent)[/red]")
+
+    subs = [q for x in doc.exchanges for q in x["sub_questions"]]
+    answered = sum(1 for q in subs if q["answers"])
+    missing = sum(len(q["unanswered_by"]) for q in subs)
+    out.print(
+        f"[bold]questions and answers[/bold] ({len(doc.exchanges)} exchanges · {len(subs)} questions"
+        f" · {answered} answered · {missing} not answered by an addressee)"
+    )
+    width = max(20, out.width - 10)
+    for x in doc.exchanges[:limit]:
+        q = by_id.get(x["questioner"])
+        outlet = f" ({escape(q.outlet)})" if q and q.outlet else ""
+        others = [who(o) for o in x.get("questioners", [])[1:]]
+        also = f" with {', '.join(others)}" if others else ""
+        turns = ", ".join(x["question_turns"]) + (" → " + ", ".join(x["answer_turns"]) if x.get("answer_turns") else "")
+        out.print(f" [bold]{x['id']}[/bold]  {who(x['questioner'])}{outlet}{also} [dim]{turns}[/dim]")
+        for sq in x["sub_questions"]:
+            text = " ".join(sq["text"].split())
+            out.print(f"   {sq['id'].split('.')[-1]:>3}  {escape(text[:width] + ('…' if len(text) > width else ''))}")
+            cues = sq.get("addressee_cues") or []
+            to = ", ".join(
+                who(a) + (f" [dim]({escape(c)})[/dim]" if c else "")
+                for a, c in zip(sq["addressees"], cues + [""] * len(sq["addressees"]), strict=False)
+            )
+            if to:
+                out.print(f"        to {to}")
+            for a in sq["answers"]:
+                out.print(
+                    f"        [green]answered[/green] by {who(a['speaker'])}"
+                    f" [dim]({a['turn']}; {escape(a.get('cue') or '')})[/dim]"
+                )
+                if a.get("clarity"):
+                    style = _CLARITY_STYLE.get(a["clarity"], "white")
+                    out.print(
+                        f"          [{style}]{a['clarity']}[/{style}] · {a['evasion']} ·"
+                        f" {a['confidence']:.2f} [dim]«{escape(a.get('clarity_cue') or '')}»[/dim]"
+                    )
+            for u in sq["unanswered_by"]:
+                s = by_id.get(u)
+                why = " — no turn in this version of the transcript" if s and not s.present else ""
+                out.print(f"        [red]not answered by {who(u)}[/red]{why}")
+    if len(doc.exchanges) > limit:
+        out.print(f"  [dim]… {len(doc.exchanges) - limit} more exchanges (--format clarity-csv lists them all)[/dim]")
 
 
 @app.command("clarity")

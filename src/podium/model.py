@@ -16,6 +16,11 @@ SCHEMA = "podium/1"
 
 ROLES = ("principal", "moderator", "journalist", "interpreter", "other")
 TURN_KINDS = ("statement", "question", "answer", "moderation", "other")
+CLARITIES = ("clear_reply", "ambivalent", "clear_non_reply")
+EVASIONS = (
+    "explicit", "implicit", "dodging", "deflection", "partial", "general", "contradictory",
+    "declining_to_answer", "claims_ignorance", "clarification",
+)  # fmt: skip
 NOTE_TYPES = ("sic", "interpretation", "inaudible", "crosstalk", "reaction", "gap", "other")
 LAYERS = (
     "speakers",
@@ -265,6 +270,21 @@ class Transcript:
         for sp in self.speakers:
             if sp.role not in ROLES:
                 problems.append(f"speaker {sp.id} role {sp.role} not in the vocabulary")
+        for x in self.exchanges:
+            for q in x.get("sub_questions") or ():
+                if text[q["start"] : q["end"]] != q["text"]:
+                    problems.append(f"sub-question {q['id']} text differs")
+                people = list(q.get("addressees") or ()) + list(q.get("unanswered_by") or ())
+                people += [a["speaker"] for a in q.get("answers") or ()]
+                problems += [f"sub-question {q['id']} names unknown speaker {p}"
+                             for p in people if p not in speaker_ids]
+                for a in q.get("answers") or ():
+                    if "start" in a and text[a["start"] : a["end"]] != a.get("text"):
+                        problems.append(f"answer to {q['id']} in {a['turn']} text differs")
+                    if a.get("clarity") is not None and a["clarity"] not in CLARITIES:
+                        problems.append(f"answer to {q['id']} clarity {a['clarity']} not in the vocabulary")
+                    if a.get("evasion") is not None and a["evasion"] not in EVASIONS:
+                        problems.append(f"answer to {q['id']} evasion {a['evasion']} not in the vocabulary")
         return problems
 
     def uncovered(self) -> str:

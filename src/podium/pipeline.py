@@ -64,9 +64,10 @@ def _builtin_stages() -> Mapping[str, Stage]:
     return MappingProxyType({s.name: s for s in found})
 
 
-DEFAULT_STAGES = ("segment", "notes", "speakers", "sentences")
-# Question/answer linking and clarity (issue 3) run on request until they are evaluated in full.
-QA_STAGES = DEFAULT_STAGES + ("exchanges", "clarity")
+# The core: turns, notes, speakers and sentences.
+CORE_STAGES = ("segment", "notes", "speakers", "sentences")
+# What `podium analyze` runs unless told otherwise: the core, then questions and answers.
+DEFAULT_STAGES = CORE_STAGES + ("exchanges", "clarity")
 
 
 class Pipeline:

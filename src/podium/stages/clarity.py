@@ -414,6 +414,16 @@ def judge_span(
 # -- the stage -----------------------------------------------------------------------------
 
 
+def _question_of(sq: dict[str, Any]) -> str:
+    """The words a sub-question is judged on: its own, with its preamble when it says little
+    by itself ("What are those things?")."""
+    own = sq.get("text") or ""
+    context = sq.get("context") or ""
+    if context and len(content_stems(own)) < 3:
+        return f"{context} {own}"
+    return own
+
+
 @stage("clarity", requires=("exchanges",), provides="clarity")
 def clarity(doc: Transcript, ctx: Context) -> None:
     text = doc.text
@@ -421,14 +431,15 @@ def clarity(doc: Transcript, ctx: Context) -> None:
     hits_of: dict[tuple[int, int], list] = {}  # an answer shared by several sub-questions
     for ex in doc.exchanges:
         for sq in ex.get("sub_questions") or ():
+            question = _question_of(sq)
             for ans in sq.get("answers") or ():
                 a, b = ans.get("start"), ans.get("end")
                 if isinstance(a, int) and isinstance(b, int) and text[a:b] == ans.get("text"):
                     if (a, b) not in hits_of:
                         hits_of[a, b] = cue_hits(text, low, a, b)
-                    j = judge_span(sq.get("text") or "", text, low, a, b, hits_of[a, b])
+                    j = judge_span(question, text, low, a, b, hits_of[a, b])
                 else:
-                    j = judge(sq.get("text") or "", ans.get("text") or "")
+                    j = judge(question, ans.get("text") or "")
                 ans["clarity"] = j.clarity
                 ans["evasion"] = j.evasion
                 ans["confidence"] = j.confidence

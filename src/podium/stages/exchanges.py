@@ -36,7 +36,7 @@ from ..model import Sentence, Speaker, Transcript, Turn
 from ..pipeline import Context, stage
 from ..words import STOP, content_stems, lowered, present
 
-_CUE_KINDS = ("indirect", "request", "group", "pointer")
+_CUE_KINDS = ("indirect", "request", "group", "pointer", "follow_up", "backchannel")
 
 
 @functools.lru_cache(maxsize=1)
@@ -76,6 +76,8 @@ _LEAD = (
 _VOC_HON = re.compile(_LEAD + rf"(?P<cue>{_HON}\s+(?:{_CAP}\s+){{0,2}}{_CAP})\s*,")
 _VOC_NAME = re.compile(_LEAD + rf"(?P<cue>(?:{_CAP}\s+){{0,2}}{_CAP})\s*,\s")
 _VOC_END = re.compile(rf",\s*(?P<cue>{_HON}\s+(?:{_CAP}\s+){{0,2}}{_CAP})\s*[.?!]*[\"”’)]*\s*$")
+_YOU_AND = re.compile(r"\b(?:for|to)\s+you\s+and\b", re.I)
+_HON_HINT = re.compile(r"\b(?:Mr|Ms|Mrs|Madam|Madame|Dr|Sir)\b")
 _PAREN_LEAD = re.compile(r"^(?:\s*[\(\[][^)\]]*[\)\]])+\s*")
 _THANKS = re.compile(
     r"^(?:\W*(?:thank you|thanks|great|good (?:morning|afternoon|evening)|hi|hello|okay|ok|yes|sure|"
@@ -126,12 +128,21 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     who = rf"(?:(?i:{group})\b|{_WHO})"
     voc = rf"(?:{_HON}\s+(?:{_CAP}\s+){{0,2}}{_CAP}\s*,\s*|(?:{_CAP}\s+){{0,2}}{_CAP}\s*,\s*)?"
     multi = tuple(p for p in cues["pointer"] if " " in p or p in ("regarding",))
+    openers = sorted({p.split()[0] for p in cues["group"]} | {"the"})
     return {
+        # What every explicit cue contains: "to"/"for", then a capital, "the" or the first
+        # word of a group ("both"); a cheap test before the full pattern.
+        "explicit_hint": re.compile(
+            rf"(?i:to|for)\s+(?:(?i:{'|'.join(map(re.escape, openers))})\b|[A-Z])"
+        ),
         "group": re.compile(rf"^(?:the\s+)?(?:{group})$", re.I),
         "explicit": re.compile(
             rf"(?P<cue>\b(?:[Qq]uestions?|[Oo]ne)\s+(?:is\s+)?(?:to|for)\s+(?P<who>{who}))"
             rf"|(?:^|[,;:]\s+|\b(?i:first|second|third|next|finally|lastly|also|and|then|now),?\s+)"
             rf"(?P<cue2>(?i:for|to)\s+(?P<who2>{who}))(?=\s*[,:.?;]|\s*$)"
+            # "First for you, Dr. Jha, and then ...", "And then, for you, Karine:"
+            rf"|(?P<cue3>\b(?i:for|to)\s+you(?:\s+too)?\s*,\s*"
+            rf"(?P<who3>(?:{_HON}\s+)?(?:{_CAP}\s+){{0,2}}{_CAP}))"
         ),
         "asks": re.compile(
             _LEAD
@@ -142,6 +153,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"^(?:\([^)]*\)\s*)*(?:(?:and|so|now|then|but|well|okay|first|second|finally)\s*,?\s+)*"
             rf"(?P<lead>{_alternation(cues['pointer'])})\s+(?P<topic>[^,.;:?!]{{2,120}})",
             re.I,
+        ),
+        "follow_up": re.compile(
+            rf"^(?:[—–-]+|\.\.\.|…)?\s*(?:{_alternation(cues['follow_up'])})\b", re.I
+        ),
+        "backchannel": re.compile(
+            rf"^\W*(?:(?:{_alternation(cues['backchannel'])})\b[\s.,!—–-]*)+$", re.I
         ),
         "split": re.compile(
             r"^(?:\([^)]*\)\s*)*(?:(?:and|so|now|then|but|well|okay)\s*,?\s+)*"
@@ -183,6 +200,8 @@ class _People:
     name_words: dict[str, set[str]]
     title_words: dict[str, list[str]]
     skip: frozenset[str]
+    by_id: dict[str, Speaker]
+    resolved: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, doc: Transcript) -> _People:
@@ -200,11 +219,15 @@ class _People:
             if s.role == "principal":
                 name_words[s.id] = words
                 title_words[s.id] = title
-        return cls(principals, name_words, title_words, frozenset(skip))
+        return cls(principals, name_words, title_words, frozenset(skip), {s.id: s for s in doc.speakers})
 
     def resolve(self, phrase: str) -> list[str]:
         """Speaker ids a cue phrase ("Secretary Pompeo", "Mr. Foreign Minister") names."""
-        phrase = phrase.strip()
+        if phrase not in self.resolved:  # a briefing says "Mr. President" many times
+            self.resolved[phrase] = self._resolve(phrase.strip())
+        return self.resolved[phrase]
+
+    def _resolve(self, phrase: str) -> list[str]:
         if _patterns()["group"].match(phrase):
             return [p.id for p in self.principals]
         words = [
@@ -218,34 +241,48 @@ class _People:
         best = max(hits.values(), default=0)
         if best:
             return [pid for pid, n in hits.items() if n == best]
-        # An office: every word of the phrase in the title ("foreign minister" ⊆ "minister of
-        # foreign affairs"); the title that opens with the phrase and says least beyond it wins.
+        # An office: the phrase's head word in the title, and most of its other words ("foreign
+        # minister" ⊆ "minister of foreign affairs"; "federal chancellor" ~ "chancellor of
+        # germany"); then the title that opens with the phrase and says least beyond it wins.
         scored = []
         for p in self.principals:
             title = self.title_words[p.id]
-            if title and all(w in title for w in words):
-                scored.append((title[0] != words[0], len(title), p.id))
+            if not title or words[-1] not in title:
+                continue
+            missing = sum(w not in title for w in words)
+            if missing <= len(words) // 2:
+                scored.append((missing, title[0] != words[0], len(title), p.id))
         if not scored:
             return []
         scored.sort()
-        return [pid for opens, n, pid in scored if (opens, n) == scored[0][:2]]
+        return [pid for *key, pid in scored if key == list(scored[0][:3])]
 
 
 def _find_cue(text: str, people: _People) -> tuple[list[str], str] | None:
     """The addressees a sentence names, with the words that decided them."""
     pats = _patterns()
-    for m in pats["explicit"].finditer(text):
-        who = m.group("who") or m.group("who2")
+    found: tuple[list[str], str] | None = None
+    hits = pats["explicit"].finditer(text) if pats["explicit_hint"].search(text) else ()
+    for m in hits:
+        who = m.group("who") or m.group("who2") or m.group("who3")
         ids = people.resolve(who)
         if ids:
-            return ids, (m.group("cue") or m.group("cue2")).strip()
-    for rx in (_VOC_HON, _VOC_END, _VOC_NAME):
+            found = (ids, (m.group("cue") or m.group("cue2") or m.group("cue3")).strip())
+            break
+    # "Mr President, a question for you and for the Federal Chancellor": both
+    if found is not None and not _YOU_AND.search(text):
+        return found
+    vocatives = (_VOC_HON, _VOC_END, _VOC_NAME) if _HON_HINT.search(text) else (_VOC_NAME,)
+    for rx in vocatives:
         m = rx.search(text)
         if m:
             ids = people.resolve(m.group("cue"))
             if ids:
-                return ids, f"vocative '{m.group('cue')}'"
-    return None
+                cue = f"vocative '{m.group('cue')}'"
+                if found is None:
+                    return ids, cue
+                return [*ids, *(i for i in found[0] if i not in ids)], f"{cue} + {found[1]}"
+    return found
 
 
 def _asks(seg: str) -> str | None:
@@ -273,28 +310,101 @@ def exchanges(doc: Transcript, ctx: Context) -> None:
     # 1. Group turns into exchanges.
     groups: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
+    last_question: Turn | None = None
+    asked_before = False  # whether the last question turn asked something in so many words
+    handover: tuple[list[str], str] | None = None
     for turn in doc.turns:
         role = roles.get(turn.speaker, "other")
         if role == "journalist":
             segs = _question_segments(doc, turn, by_turn.get(turn.id, []))
-            if not any(form for *_, form in segs):
+            # a turn cut off mid-question ("Just to follow up on the aid bill —") asks too
+            asks = any(form for *_, form in segs) or bool(_DASH_END.search(turn.text))
+            how = _follows_up(turn, last_question, current, people) if current else None
+            if not asks and how is None:
                 continue  # asks nothing: no exchange, and it breaks nothing
-            follow_up = current is not None and turn.speaker in current["questioners"]
-            if current is None or (current["answers"] and not follow_up):
-                current = {"questioners": [], "questions": [], "answers": []}
+            if how is not None and last_question is not None and (
+                how == _CONTINUES or not asked_before or _DASH_END.search(last_question.text)
+            ):
+                # "Yeah." while the reporter was cut off, or to a remark, is no answer
+                while current["answers"] and _is_backchannel(current["answers"][-1]):
+                    current["answers"].pop()
+            if current is None or (current["answers"] and how is None):
+                current = {
+                    "questioners": [],
+                    "questions": [],
+                    "answers": [],
+                    "follow_ups": [],
+                    "handovers": {},
+                }
                 groups.append(current)
-            if turn.speaker not in current["questioners"]:
-                current["questioners"].append(turn.speaker)
+            if how in (None, _SAME):
+                if turn.speaker not in current["questioners"]:
+                    current["questioners"].append(turn.speaker)
+            elif turn.speaker not in current["questioners"]:
+                # an unnamed "Q" taken for the reporter who asked before, with the cue
+                current["follow_ups"].append({"turn": turn.id, "speaker": turn.speaker, "cue": how})
             current["questions"].append((turn, segs))
-        elif role == "principal" and current is not None:
-            current["answers"].append(turn)
+            if handover is not None:
+                current["handovers"][turn.id] = handover
+            handover = None
+            last_question = turn
+            asked_before = any(form for *_, form in segs)
+        else:
+            if role == "principal" and current is not None:
+                current["answers"].append(turn)
+            # "The next question is for the Federal Chancellor. ARD, please.": from the
+            # moderator, or a principal chairing, the addressee of the next question
+            if role == "moderator" or (
+                role == "principal" and len(turn.text) < 240 and _QUESTION_WORD.search(turn.text)
+            ):
+                found = _find_cue(turn.text, people)
+                handover = (found[0], f"{role}: {found[1]}") if found else None
 
     # 2. Build each exchange.
     out: list[dict[str, Any]] = []
-    low = lowered(doc.text) if groups else ""
     for n, g in enumerate(groups, 1):
-        out.append(_build(doc, people, by_turn, g, f"x{n}", low))
+        out.append(_build(doc, people, by_turn, g, f"x{n}"))
     doc.exchanges = out
+
+
+_PHATIC = re.compile(
+    r"^\W*(?:(?:hi|hello|okay|ok|sorry|yes|thanks|thank you)\W+)*(?:can you (?:all )?hear me(?: (?:now|okay|ok|all right))?|"
+    r"am i (?:un)?muted|is (?:this|my mic|my microphone) (?:on|working)|hello|are you there)\W*$",
+    re.I,
+)
+_PERMISSION = re.compile(
+    r"(?:\W*(?:and|so|but|okay|ok|jen|sir)\W+)*(?:can|could|may)\s+i\s+(?:just\s+)?(?:ask|follow(?:[\s-]+up)?|"
+    r"get|have|jump in|add)\b[^?]{0,60}\?\s*$",
+    re.I,
+)
+_SAME = "same questioner"
+_CONTINUES = "continues the interrupted question"
+_DASH_END = re.compile(r"(?:[—–]|--|\.\.\.|…)\s*[\"”’]?\s*$")
+_DASH_START = re.compile(r"^(?:\s*\([^)]*\))*\s*(?:[—–]|--|\.\.\.|…)")
+
+
+def _follows_up(
+    turn: Turn, last: Turn | None, current: dict[str, Any], people: _People
+) -> str | None:
+    """How a reporter's turn belongs to the current exchange, or None if it opens a new one:
+    the same questioner; a turn that picks up an interrupted one ("— that Speaker Pelosi took
+    out ..." after "Yeah."); an unnamed reporter's follow-up ("So you're saying ...")."""
+    if turn.speaker in current["questioners"]:
+        return _SAME
+    answers = current["answers"]
+    if last is not None and (_DASH_START.match(turn.text) or _DASH_END.search(last.text)):
+        if all(_is_backchannel(a) for a in answers if a.start > last.start):
+            return _CONTINUES
+    speaker = people.by_id.get(turn.speaker)
+    if answers and speaker is not None and not speaker.name and not speaker.outlet:
+        m = _patterns()["follow_up"].match(_PAREN_LEAD.sub("", turn.text, count=1))
+        if m:
+            return f"follow-up '{m.group(0).strip(' —–-')}'"
+    return None
+
+
+def _is_backchannel(turn: Turn) -> bool:
+    return len(turn.text) < 40 and bool(_patterns()["backchannel"].match(turn.text))
 
 
 def _question_segments(
@@ -317,7 +427,19 @@ def _question_segments(
             if b <= a:
                 continue
             seg = text[a:b]
-            segs.append((a, b, None if _THANKS.match(seg) and "?" not in seg else _asks(seg)))
+            if (_THANKS.match(seg) or _DASH_END.search(seg)) and "?" not in seg:
+                form = None  # thanks, or a question cut off before it was asked ("I wanted to ask —")
+            elif _PHATIC.match(seg):
+                form = None  # "Can you hear me?" on a call asks nothing of substance
+            else:
+                form = _asks(seg)
+            segs.append((a, b, form))
+    # "Can I follow up on that?" only asks leave to ask: context when a question follows
+    asking = [i for i, (*_, form) in enumerate(segs) if form]
+    for i in asking[:-1]:
+        a, b, _ = segs[i]
+        if _PERMISSION.match(text, a, b):
+            segs[i] = (a, b, None)
     return segs
 
 
@@ -327,7 +449,6 @@ def _build(
     by_turn: dict[str, list[Sentence]],
     g: dict[str, Any],
     xid: str,
-    low: str,
 ):
     text = doc.text
     answers: list[tuple[Turn, list[tuple[int, int]]]] = []
@@ -347,13 +468,14 @@ def _build(
         default = ([], "")
 
     # Sub-questions, grouped in clusters.
-    by_id = {s.id: s for s in doc.speakers}
+    by_id = people.by_id
     clusters: list[_Cluster] = []
     counter = 0
     for turn, segs in g["questions"]:
         q = by_id.get(turn.speaker)
         own = {fold(x) for x in (q.name, q.outlet) if q and x}
-        addressees, cues = default[0], [default[1]] * len(default[0])
+        start = g["handovers"].get(turn.id, default)
+        addressees, cues = start[0], [start[1]] * len(start[0])
         context: list[str] = []
         open_cluster: _Cluster | None = None
         for a, b, form in segs:
@@ -376,7 +498,9 @@ def _build(
             places: list[str] = []
             issues: list[str] = []
             for s in by_turn.get(turn.id, []):
-                if s.start < b and a < s.end:
+                if s.start >= b:
+                    break
+                if a < s.end:
                     places += [p for p in s.places if p not in places]
                     issues += [i for i in s.issues if i not in issues]
             open_cluster.subs.append(
@@ -386,6 +510,8 @@ def _build(
                     "start": a,
                     "end": b,
                     "form": form,
+                    # the preamble the question rests on ("What are those things?" needs it)
+                    "context": " ".join(open_cluster.context),
                     "addressees": list(open_cluster.addressees),
                     "addressee_cues": list(open_cluster.cues),
                     "places": places,
@@ -397,19 +523,34 @@ def _build(
     for c in clusters:
         c.tokens = content_stems(" ".join(c.context + [s["text"] for s in c.subs]), people.skip)
 
-    # Answers.
+    # Answers: an answer turn answers the questions of the last run of question turns before
+    # it (a follow-up's answer answers the follow-up; a second principal answers the same run).
+    # Runs of question turns with no answer between them, each as (first start, last start).
+    runs: list[list[int]] = []
+    answer_starts = [t.start for t, _ in answers]
+    for q, _ in g["questions"]:
+        if runs and not any(runs[-1][1] < a < q.start for a in answer_starts):
+            runs[-1][1] = q.start
+        else:
+            runs.append([q.start, q.start])
     for t, units in answers:
-        before = [c for c in clusters if c.start < t.start]
+        before: list[_Cluster] = []
+        # the last run before the answer that asks something ("But that sounds like ..."
+        # asks nothing itself: its answer goes on answering the question before it)
+        for first, _last in reversed([r for r in runs if r[0] < t.start]):
+            before = [c for c in clusters if first <= c.start < t.start]
+            if before:
+                break
         mine = [c for c in before if t.speaker in c.addressees] or before
         if not mine:
             continue
         if len(mine) == 1:
             # One question (cluster) before this answer: the whole answer is its answer.
-            links = [[(0, "single question")]] * len(units)
+            _attach(t, [(units[0][0], units[-1][1])], [[(0, "single question")]], mine, text)
         else:
             units = _units(doc, t, by_turn.get(t.id, []), cut=True)
-            links = _link(units, mine, people, text, low)
-        _attach(t, units, links, mine, text)
+            links = _link(units, mine, people, text)
+            _attach(t, units, links, mine, text)
 
     subs = [s for c in clusters for s in c.subs]
     for s in subs:
@@ -421,6 +562,7 @@ def _build(
         "questioners": list(g["questioners"]),
         "question_turns": [t.id for t, _ in g["questions"]],
         "answer_turns": [t.id for t, _ in answers],
+        "follow_ups": g["follow_ups"],
         "sub_questions": subs,
     }
 
@@ -444,7 +586,7 @@ def _units(
         pos = b + 1
         if not line.strip():
             continue
-        inner = sorted(c for c in cuts if a < c < b)
+        inner = sorted(c for c in cuts if a < c < b) if cuts else []
         for c in [*inner, b]:
             x, y = _trim(text, a, c)
             # closings and calls are short: most paragraphs need no regex
@@ -463,7 +605,7 @@ def _is_call(seg: str) -> bool:
 
 
 def _link(
-    units, clusters: list[_Cluster], people: _People, text: str, low: str
+    units, clusters: list[_Cluster], people: _People, text: str
 ) -> list[list[tuple[int, str]]]:
     """For each unit, the (cluster index, cue) pairs it answers."""
     pointer = _patterns()["pointer"]
@@ -490,7 +632,7 @@ def _link(
                 if best and hits.count(best) == 1:
                     words = " ".join(m.group(0).split()[:8])
                     found = [(hits.index(best), f"pointer '{words}'")]
-        used = present(low, every, a, b)
+        used = present(lowered(seg), every)
         shared = [len(used & c.tokens) for c in clusters]
         if not found:
             order = sorted(range(len(clusters)), key=lambda i: -shared[i])
@@ -527,18 +669,7 @@ def _overlap(n: int, c: _Cluster) -> str:
 def _attach(turn: Turn, units, links, clusters: list[_Cluster], text: str) -> None:
     """Answers for every sub-question: one per run of consecutive units linked to its cluster."""
     for ci, c in enumerate(clusters):
-        runs: list[list[Any]] = []  # [start, end, cues, last unit index]
-        for ui, ((a, b), found) in enumerate(zip(units, links, strict=True)):
-            cues = [cue for i, cue in found if i == ci]
-            if not cues:
-                continue
-            if runs and runs[-1][3] == ui - 1:
-                runs[-1][1] = b
-                runs[-1][2] += [x for x in cues if x not in runs[-1][2]]
-                runs[-1][3] = ui
-            else:
-                runs.append([a, b, cues, ui])
-        for a, b, cues, _ in runs:
+        for a, b, cues in _runs(units, links, ci):
             for s in c.subs:
                 s["answers"].append(
                     {
@@ -553,3 +684,19 @@ def _attach(turn: Turn, units, links, clusters: list[_Cluster], text: str) -> No
                         "confidence": None,
                     }
                 )
+
+
+def _runs(units, links, ci: int) -> list[tuple[int, int, list[str]]]:
+    """(start, end, cues) of each run of consecutive units linked to cluster ``ci``."""
+    runs: list[list[Any]] = []  # [start, end, cues, last unit index]
+    for ui, ((a, b), found) in enumerate(zip(units, links, strict=True)):
+        cues = [cue for i, cue in found if i == ci]
+        if not cues:
+            continue
+        if runs and runs[-1][3] == ui - 1:
+            runs[-1][1] = b
+            runs[-1][2] += [x for x in cues if x not in runs[-1][2]]
+            runs[-1][3] = ui
+        else:
+            runs.append([a, b, cues, ui])
+    return [(a, b, cues) for a, b, cues, _ in runs]
