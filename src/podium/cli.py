@@ -360,6 +360,36 @@ def clarity_cmd(
     out.print(f"wrote {rows:,} rows to {output}")
 
 
+@app.command("compare")
+def compare_cmd(
+    a: Annotated[Path, typer.Argument(help="One version of the transcript.")],
+    b: Annotated[Path, typer.Argument(help="Another version of the same event.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the podium-compare/1 JSON.")] = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write a self-contained side-by-side HTML report.")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Also report formatting-only differences (spaces, quotes, dashes).")
+    ] = False,
+    knowledge: Annotated[
+        list[Path] | None, typer.Option("--knowledge", help="Extra knowledge file; repeatable.")
+    ] = None,
+) -> None:
+    """Compare two versions of one event: turns and sentences only in one, word-level changes,
+    moved passages, relabelled speakers, and per-speaker words kept."""
+    from .compare_view import run_compare
+
+    kb = _knowledge(knowledge)
+    try:
+        code = run_compare(a, b, as_json=as_json, html=html, strict=strict, console=out, knowledge=kb)
+    except PodiumError as e:
+        _fail(str(e))
+    except Exception as e:  # a bug must still end in one sentence, not a traceback
+        logging.getLogger(__name__).debug("internal error", exc_info=True)
+        _fail(f"internal error comparing {a} and {b} ({type(e).__name__}: {e}); please report it.", code=3)
+    raise typer.Exit(code)
+
+
 @app.command("version")
 def version_cmd() -> None:
     """Print podium's version."""
