@@ -13,12 +13,17 @@ inputs:
 - ``align``: ``podium.compare.diff(sa, sb)``, compare's sentence aligner alone (patience
   anchors, difflib inside small gaps) over the two lists of sentence texts;
 - ``difflib``: ``difflib.SequenceMatcher(None, sa, sb).get_opcodes()`` over the same two lists,
-  the baseline a diff of sentences would use.
+  the baseline a diff of sentences would use (it says which sentences differ, not how);
+- ``ndiff``: ``difflib.ndiff(sa, sb)``, SequenceMatcher over the same sentences plus its
+  intraline pass over changed ones: difflib doing the same job as compare's sentence records;
+- ``words``: ``SequenceMatcher(None, wa, wb).get_opcodes()`` over the two documents' words,
+  difflib's way to word-level operations (quadratic: run up to ``--words-max`` words only).
 
-Prints the times, the ratios difflib/compare and difflib/align, and the growth of each per
-doubling of the length (``2.00`` = linear, ``4.00`` = quadratic), then the edits made and what
-compare found. The issue's target is linear growth and difflib/compare ≥ 5 at 100k words. Times
-are the best of ``--repeat`` runs; on a busy machine read the ratios, not the absolute times.
+Prints the times, the ratio of each baseline to compare (and to the aligner alone), and the
+growth of each per doubling of the length (``2.00`` = linear, ``4.00`` = quadratic), then the
+edits made and what compare found. The issue's target is linear growth and ≥ 5x faster than
+difflib at 100k words. Times are the best of ``--repeat`` runs; on a busy machine read the
+ratios, not the absolute times.
 """
 
 from __future__ import annotations
@@ -134,6 +139,10 @@ def difflib_opcodes(sa: list[str], sb: list[str]) -> list:
     return difflib.SequenceMatcher(None, sa, sb).get_opcodes()
 
 
+def difflib_ndiff(sa: list[str], sb: list[str]) -> list:
+    return list(difflib.ndiff(sa, sb))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -141,6 +150,7 @@ def main() -> None:
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)), help="document lengths in words")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--repeat", type=int, default=3, help="runs of each; the best counts")
+    ap.add_argument("--words-max", type=int, default=100_000, help="largest size for the word-level baseline")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -150,18 +160,24 @@ def main() -> None:
     texts = load_texts(args.data, max(sizes))
     print(
         "compare: the whole podium-compare/1 record; align: its sentence aligner alone "
-        "(podium.compare.diff) over the sentence lists\ndifflib: "
-        f"SequenceMatcher(None, sa, sb).get_opcodes() over the same lists; best of {args.repeat}; "
-        "x/2x: time factor per doubling (2.00 = linear)"
+        "(podium.compare.diff) over the sentence lists\ndifflib: SequenceMatcher over the same "
+        "sentence lists; ndiff: difflib.ndiff over them (with intraline changes); words: "
+        f"SequenceMatcher over the words\nbest of {args.repeat}; x/2x: time factor per doubling "
+        "(2.00 = linear); a/b: b's time over a's (how many times faster a is)"
     )
     print(
-        f"{'words A':>8} {'sents A':>8} {'analyze s':>10} {'compare s':>10} {'align s':>8} "
-        f"{'difflib s':>10} {'difflib/compare':>16} {'difflib/align':>14} "
-        f"{'compare x/2x':>13} {'align x/2x':>11} {'difflib x/2x':>13}"
+        f"{'words A':>8} {'sents':>6} {'analyze':>8} {'compare':>8} {'align':>7} {'difflib':>8} "
+        f"{'ndiff':>7} {'words':>8} {'difflib/':>9} {'ndiff/':>7} {'words/':>7} {'difflib/':>9} "
+        f"{'compare':>8} {'align':>6} {'ndiff':>6}"
+    )
+    print(
+        f"{'':>8} {'':>6} {'s':>8} {'s':>8} {'s':>7} {'s':>8} {'s':>7} {'s':>8} {'compare':>9} "
+        f"{'compare':>7} {'compare':>7} {'align':>9} {'x/2x':>8} {'x/2x':>6} {'x/2x':>6}"
     )
     ours: list[float] = []
     align: list[float] = []
     theirs: list[float] = []
+    ndiffs: list[float] = []
     notes = []
     for k, size in enumerate(sizes):
         a_text, starts = build_a(texts, size)
@@ -176,12 +192,19 @@ def main() -> None:
         ours.append(best_of(args.repeat, compare, a, b))
         align.append(best_of(args.repeat, diff, sa, sb))
         theirs.append(best_of(args.repeat, difflib_opcodes, sa, sb))
+        ndiffs.append(best_of(args.repeat, difflib_ndiff, sa, sb))
+        if size <= args.words_max:
+            words_s = best_of(1, difflib_opcodes, a_text.split(), b_text.split())
+            words_col, words_ratio = f"{words_s:>8.3f}", f"{words_s / ours[-1]:>7.1f}"
+        else:
+            words_col, words_ratio = f"{'-':>8}", f"{'-':>7}"
         s = result["summary"]
         print(
-            f"{len(a_text.split()):>8,} {len(sa):>8,} {analyze_s:>10.2f} {ours[-1]:>10.3f} "
-            f"{align[-1]:>8.3f} {theirs[-1]:>10.3f} {theirs[-1] / ours[-1]:>16.2f} "
-            f"{theirs[-1] / align[-1]:>14.2f} {growth(ours, sizes, k):>13} "
-            f"{growth(align, sizes, k):>11} {growth(theirs, sizes, k):>13}"
+            f"{len(a_text.split()):>8,} {len(sa):>6,} {analyze_s:>8.2f} {ours[-1]:>8.3f} "
+            f"{align[-1]:>7.3f} {theirs[-1]:>8.3f} {ndiffs[-1]:>7.3f} {words_col} "
+            f"{theirs[-1] / ours[-1]:>9.2f} {ndiffs[-1] / ours[-1]:>7.2f} {words_ratio} "
+            f"{theirs[-1] / align[-1]:>9.2f} {growth(ours, sizes, k):>8} "
+            f"{growth(align, sizes, k):>6} {growth(ndiffs, sizes, k):>6}"
         )
         notes.append(
             f"{size:>8,}: made {done['turns_deleted']} turn deletions, {done['words_changed']} word "

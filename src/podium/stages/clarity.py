@@ -329,8 +329,9 @@ def cue_hits(text: str, low: str, start: int, end: int) -> list[tuple[Cue, int, 
         return hits
     uses: dict[str, list[int]] = {}
     groups: dict[str, tuple[Cue, ...]] = {}
-    for last, (anchor, group) in automaton.iter(low, start, end):
-        first = last - len(anchor) + 1
+    # iter() over a slice: given start/end it still reads the whole document on every call
+    for last, (anchor, group) in automaton.iter(low[start:end]):
+        first = start + last - len(anchor) + 1
         if first > 0 and (low[first - 1].isalnum() or low[first - 1] in "'_"):
             continue
         uses.setdefault(anchor, []).append(first)
