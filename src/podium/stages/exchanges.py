@@ -128,12 +128,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     who = rf"(?:(?i:{group})\b|{_WHO})"
     voc = rf"(?:{_HON}\s+(?:{_CAP}\s+){{0,2}}{_CAP}\s*,\s*|(?:{_CAP}\s+){{0,2}}{_CAP}\s*,\s*)?"
     multi = tuple(p for p in cues["pointer"] if " " in p or p in ("regarding",))
-    openers = sorted({p.split()[0] for p in cues["group"]} | {"the"})
     return {
-        # What every explicit cue contains: "to"/"for", then a capital, "the" or the first
-        # word of a group ("both"); a cheap test before the full pattern.
+        # What every explicit cue contains: "to"/"for", then a capital (after "the" or not)
+        # or a group ("both ministers"); a cheap test before the full pattern.
         "explicit_hint": re.compile(
-            rf"(?i:to|for)\s+(?:(?i:{'|'.join(map(re.escape, openers))})\b|[A-Z])"
+            rf"(?i:to|for)\s+(?:(?i:(?:the\s+)?(?:{group}))\b|(?i:you(?:\s+too)?\s*,)|(?:(?i:the)\s+)?[A-Z])"
         ),
         "group": re.compile(rf"^(?:the\s+)?(?:{group})$", re.I),
         "explicit": re.compile(
@@ -318,12 +317,12 @@ def exchanges(doc: Transcript, ctx: Context) -> None:
         if role == "journalist":
             segs = _question_segments(doc, turn, by_turn.get(turn.id, []))
             # a turn cut off mid-question ("Just to follow up on the aid bill —") asks too
-            asks = any(form for *_, form in segs) or bool(_DASH_END.search(turn.text))
+            asks = any(form for *_, form in segs) or bool(_cut_off(turn.text))
             how = _follows_up(turn, last_question, current, people) if current else None
             if not asks and how is None:
                 continue  # asks nothing: no exchange, and it breaks nothing
             if how is not None and last_question is not None and (
-                how == _CONTINUES or not asked_before or _DASH_END.search(last_question.text)
+                how == _CONTINUES or not asked_before or _cut_off(last_question.text)
             ):
                 # "Yeah." while the reporter was cut off, or to a remark, is no answer
                 while current["answers"] and _is_backchannel(current["answers"][-1]):
@@ -379,7 +378,14 @@ _PERMISSION = re.compile(
 )
 _SAME = "same questioner"
 _CONTINUES = "continues the interrupted question"
-_DASH_END = re.compile(r"(?:[—–]|--|\.\.\.|…)\s*[\"”’]?\s*$")
+_DASHES = ("—", "–", "--", "...", "…")
+
+
+def _cut_off(text: str) -> bool:
+    """Whether a turn or segment stops mid-sentence with a dash or an ellipsis."""
+    return text.rstrip().rstrip('"”’').rstrip().endswith(_DASHES)
+
+
 _DASH_START = re.compile(r"^(?:\s*\([^)]*\))*\s*(?:[—–]|--|\.\.\.|…)")
 
 
@@ -392,7 +398,7 @@ def _follows_up(
     if turn.speaker in current["questioners"]:
         return _SAME
     answers = current["answers"]
-    if last is not None and (_DASH_START.match(turn.text) or _DASH_END.search(last.text)):
+    if last is not None and (_DASH_START.match(turn.text) or _cut_off(last.text)):
         if all(_is_backchannel(a) for a in answers if a.start > last.start):
             return _CONTINUES
     speaker = people.by_id.get(turn.speaker)
@@ -427,7 +433,7 @@ def _question_segments(
             if b <= a:
                 continue
             seg = text[a:b]
-            if (_THANKS.match(seg) or _DASH_END.search(seg)) and "?" not in seg:
+            if (_THANKS.match(seg) or _cut_off(seg)) and "?" not in seg:
                 form = None  # thanks, or a question cut off before it was asked ("I wanted to ask —")
             elif _PHATIC.match(seg):
                 form = None  # "Can you hear me?" on a call asks nothing of substance
