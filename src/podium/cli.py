@@ -266,6 +266,8 @@ def print_summary(doc: Transcript) -> None:
 
     if doc.exchanges:
         print_exchanges(doc)
+    if doc.events or doc.relations:
+        print_positions(doc)
 
     if doc.notes:
         out.print(f"[bold]editorial notes ({len(doc.notes)})[/bold]")
@@ -339,6 +341,49 @@ def print_exchanges(doc: Transcript, limit: int = 30) -> None:
                 out.print(f"        [red]not answered by {who(u)}[/red]{why}")
     if len(doc.exchanges) > limit:
         out.print(f"  [dim]… {len(doc.exchanges) - limit} more exchanges (--format clarity-csv lists them all)[/dim]")
+
+
+_STANCE_STYLE = {"agree": "green", "disagree": "red", "mixed": "yellow"}
+
+
+def print_positions(doc: Transcript, limit: int = 20) -> None:
+    """Where the sides agree and disagree (relations), then the events behind them, each with
+    its cue and sentence."""
+    sentences = {s.id: s for s in doc.sentences}
+    names = {s.id: s.name or s.id for s in doc.speakers}
+
+    def quote(sid: str, width: int) -> str:
+        text = " ".join(sentences[sid].text.split()) if sid in sentences else sid
+        return escape(text[:width] + ("…" if len(text) > width else ""))
+
+    width = max(20, out.width - 12)
+    if doc.relations:
+        out.print(f"[bold]positions[/bold] ({len(doc.relations)} stances between the sides)")
+        for r in doc.relations:
+            style = _STANCE_STYLE.get(r["stance"], "white")
+            pair = "–".join(r["actors"])
+            out.print(f"  {pair} on {escape(str(r['focus']))}: [{style}]{r['stance']}[/{style}]")
+            for sid in r["evidence"][:2]:
+                out.print(f"      [dim]{sid}[/dim] {quote(sid, width - 4)}")
+            if len(r["evidence"]) > 2:
+                out.print(f"      [dim]… {len(r['evidence']) - 2} more sentences[/dim]")
+    if doc.events:
+        counts: dict[str, int] = {}
+        for e in doc.events:
+            counts[e["type"]] = counts.get(e["type"], 0) + 1
+        by_type = ", ".join(f"{t} {n}" for t, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        out.print(f"[bold]events[/bold] ({len(doc.events)}: {by_type})")
+        for e in doc.events[:limit]:
+            flags = [f for f in ("negated", "hypothetical", "future") if e.get(f)]
+            who = f"{e.get('source') or '?'} → {e.get('target') or '?'}"
+            out.print(
+                f"  {e['type']:<9} {who:<11} «{escape(e.get('cue') or '')}»"
+                + (f" [dim]({', '.join(flags)})[/dim]" if flags else "")
+                + f" [dim]{names.get(e.get('speaker'), '')}, {e['sentence']}[/dim]"
+            )
+            out.print(f"      [dim]{quote(e['sentence'], width - 4)}[/dim]")
+        if len(doc.events) > limit:
+            out.print(f"  [dim]… {len(doc.events) - limit} more events (--json has them all)[/dim]")
 
 
 @app.command("clarity")
