@@ -1,4 +1,5 @@
-"""podium's knowledge base: officials, offices, outlets, places, publishers, discourse words.
+"""podium's knowledge base: officials, offices, outlets, places, publishers, discourse words,
+regions, organisations, treaties and the issue lexicon.
 
 Knowledge is data: versioned, commented text files in ``data/`` (one grammar, described in
 ``loader.py`` and in each file's header). A user extends the base with files of the same
@@ -7,7 +8,8 @@ grammar, the file's name deciding which table it extends::
     kb = Knowledge.load(extra=["my_officials.txt", "newsroom_outlets.txt"])
     kb.find_official("FOREIGN MINISTER LAVROV", "2019-05-14").country   # 'RUS'
 
-``default_knowledge()`` is the package's own base, loaded once per process.
+``default_knowledge()`` is the package's own base, loaded once per process. ``kb.matcher``
+finds every name and issue term of the base in a text in one pass (``matcher.py``).
 """
 
 from __future__ import annotations
@@ -18,19 +20,40 @@ import importlib.resources
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-from .loader import ORG_CODES, TABLES, Record, country_names, fold, parse_text, table_for
+from .loader import (
+    ISSUES,
+    ORG_CODES,
+    TABLES,
+    Record,
+    country_names,
+    expand_phrase,
+    fold,
+    parse_text,
+    table_for,
+)
+from .matcher import Hit, Matcher, Term
 
 __all__ = [
+    "ISSUES",
     "ORG_CODES",
+    "Hit",
+    "IssueTerm",
     "Knowledge",
+    "Matcher",
     "Office",
     "Official",
+    "Org",
     "Outlet",
     "Place",
     "Publisher",
+    "Region",
+    "Term",
+    "Treaty",
     "default_knowledge",
+    "expand_phrase",
     "fold",
 ]
 
@@ -77,7 +100,7 @@ class Outlet:
 class Place:
     alias: str
     country: str
-    kind: str  # country, demonym, capital, city, region-of-country, metonym
+    kind: str  # country, demonym, capital, city, region-of-country, metonym, government
 
 
 @dataclass(frozen=True)
@@ -86,6 +109,41 @@ class Publisher:
     aliases: tuple[str, ...]
     country: str | None
     kind: str  # government, ministry, news, aggregator, archive
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region, sea or group of peoples: no ISO3 of its own (kept out of ``places``)."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: str  # continent, region, sea, people
+
+
+@dataclass(frozen=True)
+class Org:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    kind: str  # international, regional, alliance, agency, court, forum, state_body, ...
+    country: str | None  # ISO3 of the state it is an organ of (IRGC → IRN), else None
+    issue: str | None  # the issue a mention raises (IAEA → nonproliferation), else None
+
+
+@dataclass(frozen=True)
+class Treaty:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    issue: str
+    year: str | None
+
+
+@dataclass(frozen=True)
+class IssueTerm:
+    phrase: str  # as written: may hold {a,b} alternatives and a final *
+    issue: str  # an ISSUE, "none" (blocks shorter terms) or "previous" ("this issue")
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,6 +245,10 @@ class Knowledge:
         places: Sequence[Place] = (),
         publishers: Sequence[Publisher] = (),
         discourse: Iterable[str] = (),
+        regions: Sequence[Region] = (),
+        orgs: Sequence[Org] = (),
+        treaties: Sequence[Treaty] = (),
+        issue_terms: Sequence[IssueTerm] = (),
         country_table: dict[str, str] | None = None,
     ) -> None:
         self.officials: tuple[Official, ...] = tuple(officials)
@@ -199,6 +261,10 @@ class Knowledge:
         self.discourse_words: frozenset[str] = frozenset(
             w.replace("’", "'").lower() for w in discourse
         )
+        self.regions: tuple[Region, ...] = tuple(regions)
+        self.orgs: tuple[Org, ...] = tuple(orgs)
+        self.treaties: tuple[Treaty, ...] = tuple(treaties)
+        self.issue_terms: tuple[IssueTerm, ...] = tuple(issue_terms)
         self._countries: dict[str, str] = dict(country_table or {})
         self._index_offices(offices)
         self._index_places()
@@ -238,8 +304,60 @@ class Knowledge:
                 for f in (r.fields for r in records["publishers"])
             ],
             discourse=[r.fields[0] for r in records["discourse"]],
+            regions=[
+                Region(f[0], f[1], _split_aliases(f[2]), f[3])
+                for f in (r.fields for r in records["regions"])
+            ],
+            orgs=[
+                Org(f[0], f[1], _split_aliases(f[2]), f[3], f[4] or None, f[5] or None)
+                for f in (r.fields for r in records["orgs"])
+            ],
+            treaties=[
+                Treaty(f[0], f[1], _split_aliases(f[2]), f[3], f[4] or None)
+                for f in (r.fields for r in records["treaties"])
+            ],
+            issue_terms=[IssueTerm(*r.fields) for r in records["issues"]],
             country_table=countries.names,
         )
+
+    # -- names in running text ---------------------------------------------------------------
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        """One multi-pattern automaton over every name and issue term (built on first use)."""
+        return Matcher(self)
+
+    @cached_property
+    def _by_alias(self) -> dict[str, Region | Org | Treaty]:
+        found: dict[str, Region | Org | Treaty] = {}
+        for x in (*self.regions, *self.orgs, *self.treaties):  # a later line overrides
+            for alias in (x.name, *x.aliases):
+                found[_strip_the(fold(alias))] = x
+        return found
+
+    def find_org(self, name: str) -> Org | None:
+        """The organisation ``name`` names: ``"the UN Security Council"``, ``"Hizballah"``."""
+        found = self._by_alias.get(_strip_the(fold(name)))
+        return found if isinstance(found, Org) else None
+
+    def find_treaty(self, name: str) -> Treaty | None:
+        """The treaty or agreement ``name`` names: ``"New START"``, ``"the Iran deal"``."""
+        found = self._by_alias.get(_strip_the(fold(name)))
+        return found if isinstance(found, Treaty) else None
+
+    def find_region(self, name: str) -> Region | None:
+        """The region ``name`` names: ``"the Middle East"``, ``"Western Hemisphere"``."""
+        found = self._by_alias.get(_strip_the(fold(name)))
+        return found if isinstance(found, Region) else None
+
+    def issues_in(self, text: str) -> list[str]:
+        """The issues the lexicon finds in ``text``, in order of first mention."""
+        out: dict[str, None] = {}
+        for hit in self.matcher.scan(text):
+            for term in hit.terms:
+                if term.issue in ISSUES:
+                    out[term.issue] = None
+        return list(out)
 
     # -- offices -----------------------------------------------------------------------------
 
@@ -282,6 +400,11 @@ class Knowledge:
         """A label naming a role, not a person: ``Q.``, ``QUESTION:``, ``THE MODERATOR``."""
         key = fold(label)
         return self._generic_by_key.get(key) or self._generic_by_key.get(_strip_the(key))
+
+    def office_kind(self, office: str) -> str | None:
+        """The kind of the office a title or an office name holds: ``"Senator from Ohio"`` →
+        ``"legislator"``, ``"Secretary of State"`` → ``"foreign_minister"`` (not honorifics)."""
+        return self._office_kind_in(fold(office).split())
 
     def _office_kind_in(self, tokens: Sequence[str]) -> str | None:
         """The kind of the longest office phrase inside ``tokens`` (not honorifics)."""
@@ -442,8 +565,9 @@ class Knowledge:
             vocab.update(toks)
             self._office_tokens[office] = frozenset(toks) - _STOP
             self._office_kind[office] = self._office_kind_in(toks)
-        for key in self._place_by_key:
-            vocab.update(key.split())
+        for p in self.places:
+            if p.kind != "government":  # "Assad regime" must not make "assad" a title word
+                vocab.update(_strip_the(fold(p.alias)).split())
         self._title_words = frozenset(vocab)
 
     def _match(self, name: str) -> tuple[list[str], list[str]]:

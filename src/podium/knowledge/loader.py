@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
+    "ISSUES",
     "ORG_CODES",
     "ROLES",
     "TABLES",
     "Record",
     "country_names",
+    "expand_phrase",
     "fold",
     "parse_text",
     "table_for",
@@ -51,8 +53,25 @@ OFFICE_KINDS = frozenset(
     }
 )
 OUTLET_KINDS = frozenset({"wire", "agency", "broadcaster", "newspaper", "magazine", "online"})
-PLACE_KINDS = frozenset({"country", "demonym", "capital", "city", "region-of-country", "metonym"})
+PLACE_KINDS = frozenset(
+    {"country", "demonym", "capital", "city", "region-of-country", "metonym", "government"}
+)
 PUBLISHER_KINDS = frozenset({"government", "ministry", "news", "aggregator", "archive"})
+REGION_KINDS = frozenset({"continent", "region", "sea", "people"})
+ORG_KINDS = frozenset(
+    {"international", "regional", "alliance", "agency", "court", "forum", "state_body",
+     "armed_group", "party", "ngo", "company"}
+)  # fmt: skip
+# The contract's ISSUE vocabulary (contract.md).
+ISSUES = (
+    "arms_control", "nonproliferation", "terrorism", "sanctions", "elections",
+    "democracy_governance", "human_rights", "detained_nationals", "humanitarian",
+    "territorial_integrity", "military_force", "maritime_security", "trade_economy", "energy",
+    "cyber", "climate_environment", "health", "migration", "summitry", "bilateral_relations",
+)  # fmt: skip
+# Issue-lexicon values besides ISSUES: "none" blocks the shorter terms inside a phrase
+# ("nuclear family"); "previous" marks a phrase that points back ("this issue").
+ISSUE_MARKS = ("none", "previous")
 
 _ID = re.compile(r"^[a-z0-9_]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -201,6 +220,58 @@ def _ident(v: str) -> str | None:
     return None if _ID.match(v) else f"id {v!r} must be lower-case letters, digits and _"
 
 
+def _year(v: str) -> str | None:
+    return None if re.fullmatch(r"\d{4}", v) else f"year {v!r} is not four digits"
+
+
+_ISSUE_VALUES = frozenset(ISSUES)
+_LEXICON_VALUES = frozenset(ISSUES + ISSUE_MARKS)
+
+
+def _issue(v: str) -> str | None:
+    return None if v in _ISSUE_VALUES else f"issue {v!r} is not one of {', '.join(ISSUES)}"
+
+
+def _lexicon_issue(v: str) -> str | None:
+    if v in _LEXICON_VALUES:
+        return None
+    return f"issue {v!r} is not one of {', '.join(ISSUES + ISSUE_MARKS)}"
+
+
+_BRACES = re.compile(r"\{([^{}]*)\}")
+
+
+def expand_phrase(phrase: str) -> list[str]:
+    """Every form a lexicon phrase stands for: ``{a,b}`` gives alternatives (an empty one
+    makes the group optional), a final ``*`` is kept (it lets the last word run on).
+
+    ``"sanction{,s,ed}"`` → ``sanction``, ``sanctions``, ``sanctioned``.
+    """
+    m = _BRACES.search(phrase)
+    if m is None:
+        return [" ".join(phrase.split())]
+    out: list[str] = []
+    for alt in m.group(1).split(","):
+        out += expand_phrase(phrase[: m.start()] + alt.strip() + phrase[m.end() :])
+    return list(dict.fromkeys(out))
+
+
+def _phrase(v: str) -> str | None:
+    if "{" not in v and "}" not in v and "*" not in v[:-1]:  # most lines: a plain phrase
+        return None if len(v.rstrip("*")) >= 2 else f"phrase {v!r} is shorter than two letters"
+    rest = _BRACES.sub("", v)
+    if "{" in rest or "}" in rest:
+        return f"phrase {v!r} has an unbalanced or nested brace"
+    if "*" in v[:-1]:
+        return f"phrase {v!r} has '*' before its end (only the last word may run on)"
+    forms = expand_phrase(v)
+    if any(not f.rstrip("*").strip() for f in forms):
+        return f"phrase {v!r} expands to an empty form"
+    if any(len(f.rstrip("*")) < 2 for f in forms):
+        return f"phrase {v!r} has a form shorter than two letters"
+    return None
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -243,6 +314,31 @@ TABLES: dict[str, tuple[Field, ...]] = {
         Field("kind", check=_one_of(PUBLISHER_KINDS, "kind")),
     ),
     "discourse": (Field("word"),),
+    "regions": (
+        Field("id", check=_ident),
+        Field("name"),
+        Field("aliases", required=False),
+        Field("kind", check=_one_of(REGION_KINDS, "kind")),
+    ),
+    "orgs": (
+        Field("id", check=_ident),
+        Field("name"),
+        Field("aliases", required=False),
+        Field("kind", check=_one_of(ORG_KINDS, "kind")),
+        Field("country", required=False, country=True),
+        Field("issue", required=False, check=_issue),
+    ),
+    "treaties": (
+        Field("id", check=_ident),
+        Field("name"),
+        Field("aliases", required=False),
+        Field("issue", check=_issue),
+        Field("year", required=False, check=_year),
+    ),
+    "issues": (
+        Field("phrase", check=_phrase),
+        Field("issue", check=_lexicon_issue),
+    ),
 }
 
 
