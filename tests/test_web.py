@@ -420,3 +420,12 @@ def test_serve_command(tmp_path, monkeypatch, corpus):
     assert ok.exit_code == 0, ok.output
     assert f"serving {corpus[0]} at http://127.0.0.1:8123/" in ok.output
     assert calls["host"] == "127.0.0.1" and calls["port"] == 8123
+
+
+def test_allowed_hosts(corpus):
+    app = create_app(corpus[0], token="", allowed_hosts=["127.0.0.1", "localhost"])
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        assert c.get("/api/stats").status_code == 200
+        rebound = c.get("/api/stats", headers={"host": "evil.example:8000"})
+        assert rebound.status_code == 400
+        assert rebound.headers["x-content-type-options"] == "nosniff"

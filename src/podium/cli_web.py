@@ -71,7 +71,9 @@ def register(app: typer.Typer) -> None:
         except PodiumError as e:
             _fail(str(e))
         token = os.environ.get("PODIUM_TOKEN") or None
-        web = create_app(path, token=token)
+        # On a loopback address only local host names are served (no DNS rebinding).
+        local = ["127.0.0.1", "localhost", "[::1]", "::1"] if host in LOOPBACK else None
+        web = create_app(path, token=token, allowed_hosts=local)
         shown = f"[{host}]" if ":" in host else host
         mode = "uploads need the token in $PODIUM_TOKEN" if token else "read-only"
         print(

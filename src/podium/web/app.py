@@ -152,20 +152,22 @@ async def _plain(send, status: int, body: bytes) -> None:
 
 class Stores:
     """Opens the store once, on first use. ``Store`` gives each thread its own connection,
-    so one instance serves the server's worker threads."""
+    so one instance serves the server's worker threads. Read results are kept (LRU) until the
+    database files change, so a page seen twice costs its queries once."""
 
-    def __init__(self, path: str, factory: Callable[[], Any] | None = None):
+    def __init__(self, path: str, factory: Callable[[], Any] | None = None, cache: int = 256):
         self.path = path
         self.factory = factory or self._open
         self.store: Any = None
         self.lock = threading.Lock()
+        self.cached = _Cached(self, cache) if cache else None
 
     def _open(self):
         from ..store import Store
 
         return Store.open(self.path, readonly=True)
 
-    def get(self):
+    def raw(self):
         store = self.store
         if store is None:
             with self.lock:
@@ -174,11 +176,61 @@ class Stores:
                 store = self.store
         return store
 
+    def get(self):
+        store = self.raw()
+        return self.cached if self.cached is not None else store
+
+    def stamp(self) -> tuple:
+        """What changes when the database does: size and mtime of the file and its WAL."""
+        out = []
+        for suffix in ("", "-wal"):
+            try:
+                st = os.stat(self.path + suffix)
+                out.append((st.st_size, st.st_mtime_ns))
+            except OSError:
+                out.append(None)
+        return tuple(out)
+
     def close(self) -> None:
         with self.lock:
             store, self.store = self.store, None
         if store is not None:
             store.close()
+
+
+class _Cached:
+    """The store's read methods through an LRU cache keyed by arguments and the database's
+    stamp. Whole documents (``document_json``) are not kept: they are large and cheap to read."""
+
+    METHODS = frozenset(
+        {"stats", "documents", "search", "sub_questions", "events", "relations", "speakers"}
+    )
+
+    def __init__(self, stores: Stores, size: int):
+        self.stores = stores
+        self.size = size
+        self.data: OrderedDict[tuple, Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def __getattr__(self, name: str):
+        target = getattr(self.stores.raw(), name)
+        if name not in self.METHODS:
+            return target
+
+        def call(*args, **kwargs):
+            key = (name, args, tuple(sorted(kwargs.items())), self.stores.stamp())
+            with self.lock:
+                if key in self.data:
+                    self.data.move_to_end(key)
+                    return self.data[key]
+            value = target(*args, **kwargs)
+            with self.lock:
+                self.data[key] = value
+                while len(self.data) > self.size:
+                    self.data.popitem(last=False)
+            return value
+
+        return call
 
 
 # --------------------------------------------------------------------------------------------
@@ -269,18 +321,22 @@ def create_app(
     db_path: str | os.PathLike,
     *,
     token: str | None = None,
+    allowed_hosts: list[str] | None = None,
+    cache_size: int = 256,
     store_factory: Callable[[], Any] | None = None,
 ) -> FastAPI:
     """The web UI and HTTP API over the store at ``db_path`` (opened read-only).
 
     ``token`` (or ``$PODIUM_TOKEN`` when ``token`` is None) turns on ``POST /api/documents``,
-    which then requires ``Authorization: Bearer <token>``. ``store_factory`` replaces how a
-    store is opened (tests).
+    which then requires ``Authorization: Bearer <token>``. ``allowed_hosts`` limits the Host
+    header a request may carry (``podium serve`` on 127.0.0.1 allows only local names, so a web
+    page cannot reach the server through DNS rebinding). ``cache_size`` read results are kept
+    until the database changes (0: none). ``store_factory`` replaces how a store is opened.
     """
     db_path = str(db_path)
     if token is None:
         token = os.environ.get("PODIUM_TOKEN") or None
-    stores = Stores(db_path, store_factory)
+    stores = Stores(db_path, store_factory, cache_size)
     env = _env()
     for name in env.list_templates(extensions=["html"]):
         env.get_template(name)  # compile now, not on the first request
@@ -289,8 +345,25 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        if cache_size and Path(db_path).is_file():
+            threading.Thread(target=warm, name="podium-warm", daemon=True).start()
         yield
         stores.close()
+
+    def warm() -> None:
+        """Run the landing pages' corpus-wide queries once, in the background, so their first
+        view is a cache hit (the same arguments as the pages use)."""
+        try:
+            store = stores.get()
+            store.stats()
+            store.documents(limit=50, offset=0, q=None)
+            store.speakers(limit=300)
+            store.relations(limit=500)
+            store.events(actor=None, issue=None, type=None, since=None, until=None, limit=500)
+            store.sub_questions(addressee=None, clarity=None, evasion=None, issue=None,
+                                doc_id=None, limit=PAGE_SIZE, offset=0)  # fmt: skip
+        except Exception:  # noqa: BLE001 - a page will report the same problem with its sentence
+            log.debug("warming the cache failed", exc_info=True)
 
     app = FastAPI(
         title="podium",
@@ -310,7 +383,11 @@ def create_app(
             return MAX_UPLOAD
         return MAX_BODY
 
-    app.add_middleware(Guard, limit=body_limit)
+    if allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(Guard, limit=body_limit)  # outermost: its headers go on every response
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     def page(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
