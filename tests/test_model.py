@@ -7,7 +7,7 @@ import json
 import pytest
 
 import podium
-from podium.model import Transcript
+from podium.model import PLOVER, Transcript
 
 REQUIRED = ["schema", "source", "meta", "text", "speakers", "turns", "sentences", "notes",
             "entities", "exchanges", "events", "relations", "warnings"]
@@ -40,8 +40,19 @@ def test_contract_fields(seed):
             for a in q["answers"]:
                 assert set(a) >= {"speaker", "turn", "clarity", "evasion", "confidence"}
     assert len(d["exchanges"]) == 4
-    # Layers of later issues are present and empty.
-    assert d["entities"] == d["events"] == d["relations"] == []
+    sentence_ids = {s["id"] for s in d["sentences"]}
+    for e in d["entities"]:
+        assert set(e) >= {"text", "label", "start", "end", "kb_id"}
+        assert d["text"][e["start"]:e["end"]] == e["text"]
+    assert {e["label"] for e in d["entities"]} >= {"PERSON", "GPE", "NORP", "TREATY"}
+    for e in d["events"]:
+        assert set(e) >= {"id", "sentence", "speaker", "source", "type", "target", "places",
+                          "issues", "cue", "confidence"}
+        assert e["sentence"] in sentence_ids and e["type"] in PLOVER
+    for r in d["relations"]:
+        assert set(r) >= {"actors", "focus", "stance", "evidence"}
+        assert r["stance"] in ("agree", "disagree", "mixed") and set(r["evidence"]) <= sentence_ids
+    assert d["events"] and d["relations"]
 
 
 def test_round_trip_is_exact(seed):

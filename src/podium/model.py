@@ -16,6 +16,11 @@ SCHEMA = "podium/1"
 
 ROLES = ("principal", "moderator", "journalist", "interpreter", "other")
 TURN_KINDS = ("statement", "question", "answer", "moderation", "other")
+PLOVER = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+    "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)  # fmt: skip
+STANCES = ("agree", "disagree", "mixed")
 CLARITIES = ("clear_reply", "ambivalent", "clear_non_reply")
 EVASIONS = (
     "explicit", "implicit", "dodging", "deflection", "partial", "general", "contradictory",
@@ -285,6 +290,18 @@ class Transcript:
                         problems.append(f"answer to {q['id']} clarity {a['clarity']} not in the vocabulary")
                     if a.get("evasion") is not None and a["evasion"] not in EVASIONS:
                         problems.append(f"answer to {q['id']} evasion {a['evasion']} not in the vocabulary")
+        sentence_ids = {s.id for s in self.sentences}
+        for e in self.events:
+            if e.get("sentence") not in sentence_ids:
+                problems.append(f"event {e.get('id')} has unknown sentence {e.get('sentence')}")
+            if e.get("type") not in PLOVER:
+                problems.append(f"event {e.get('id')} type {e.get('type')} not in the vocabulary")
+        for r in self.relations:
+            if r.get("stance") not in STANCES:
+                problems.append(f"relation {r.get('actors')} stance {r.get('stance')} not in the vocabulary")
+            missing = [sid for sid in r.get("evidence") or () if sid not in sentence_ids]
+            if missing:
+                problems.append(f"relation {r.get('actors')} cites unknown sentences {missing}")
         return problems
 
     def uncovered(self) -> str:

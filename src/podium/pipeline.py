@@ -51,23 +51,38 @@ def stage(name: str, requires: tuple[str, ...], provides: str):
 
 @lru_cache(maxsize=1)
 def _builtin_stages() -> Mapping[str, Stage]:
-    from .stages import clarity, exchanges, notes, segment, sentences, speakers
+    from .stages import (
+        clarity,
+        entities,
+        events,
+        exchanges,
+        notes,
+        relations,
+        segment,
+        sentences,
+        speakers,
+    )
 
     found = [
         segment.segment,
         notes.notes,
         speakers.speakers,
         sentences.sentences,
+        entities.entities,
         exchanges.exchanges,
         clarity.clarity,
+        events.events,
+        relations.relations,
     ]
     return MappingProxyType({s.name: s for s in found})
 
 
 # The core: turns, notes, speakers and sentences.
 CORE_STAGES = ("segment", "notes", "speakers", "sentences")
-# What `podium analyze` runs unless told otherwise: the core, then questions and answers.
-DEFAULT_STAGES = CORE_STAGES + ("exchanges", "clarity")
+# What `podium analyze` runs unless told otherwise: the core; names, places and issues (before
+# the exchanges, whose sub-questions carry their sentences' places and issues); questions and
+# answers; then events and the stances between the sides.
+DEFAULT_STAGES = CORE_STAGES + ("entities", "exchanges", "clarity", "events", "relations")
 
 
 class Pipeline:
