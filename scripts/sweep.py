@@ -55,6 +55,12 @@ def main() -> None:
                 broken.append((d["id"], "; ".join(problems[:3])))
             if lost:
                 broken.append((d["id"], f"text lost: {lost[:80]!r}"))
+            qa["entities"] += len(doc.entities)
+            qa["events"] += len(doc.events)
+            qa["relations"] += len(doc.relations)
+            qa["sentences"] += len(doc.sentences)
+            qa["sentences with a place"] += sum(1 for s in doc.sentences if s.places)
+            qa["sentences with an issue"] += sum(1 for s in doc.sentences if s.issues)
             for x in doc.exchanges:
                 qa["exchanges"] += 1
                 qa["follow-up turns"] += len(x.get("follow_ups", ()))
@@ -83,6 +89,12 @@ def main() -> None:
     )
     judged = max(sum(qa[c] for c in ("clear_reply", "ambivalent", "clear_non_reply")), 1)
     print("answers: " + ", ".join(f"{c} {qa[c] / judged:.1%}" for c in ("clear_reply", "ambivalent", "clear_non_reply")))
+    sents = max(qa["sentences"], 1)
+    print(
+        f"entities: {qa['entities']:,}   sentences with a place {qa['sentences with a place'] / sents:.1%}, "
+        f"with an issue {qa['sentences with an issue'] / sents:.1%}   events: {qa['events']:,}   "
+        f"relations: {qa['relations']:,}"
+    )
     print(f"broken: {len(broken)}")
     for doc_id, why in broken[:40]:
         print(f"  {doc_id}: {why}")
