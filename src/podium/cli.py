@@ -266,6 +266,8 @@ def print_summary(doc: Transcript) -> None:
 
     if doc.exchanges:
         print_exchanges(doc)
+    if any(s.issues for s in doc.sentences):
+        print_issues(doc)
     if doc.events or doc.relations:
         print_positions(doc)
 
@@ -343,6 +345,36 @@ def print_exchanges(doc: Transcript, limit: int = 30) -> None:
         out.print(f"  [dim]… {len(doc.exchanges) - limit} more exchanges (--format clarity-csv lists them all)[/dim]")
 
 
+def print_issues(doc: Transcript, top: int = 8) -> None:
+    """Issues discussed: words per issue per speaker (a sentence's words count for each of its
+    issues), the most discussed first."""
+    turn_speaker = {t.id: t.speaker for t in doc.turns}
+    names = {s.id: s.name or s.id for s in doc.speakers}
+    words: dict[str, dict[str, int]] = {}
+    for s in doc.sentences:
+        n = _words(s.text)
+        who = turn_speaker.get(s.turn, "")
+        for issue in s.issues:
+            row = words.setdefault(issue, {})
+            row[who] = row.get(who, 0) + n
+    if not words:
+        return
+    by_total = sorted(words, key=lambda i: -sum(words[i].values()))[:top]
+    speakers = sorted(
+        {w for i in by_total for w in words[i]},
+        key=lambda w: -sum(words[i].get(w, 0) for i in by_total),
+    )[:4]
+    table = Table(title="issues discussed (words)", title_justify="left", expand=False)
+    table.add_column("issue", no_wrap=True)
+    for w in speakers:
+        table.add_column(escape(names.get(w, w)), justify="right", overflow="fold", max_width=14)
+    table.add_column("all", justify="right")
+    for issue in by_total:
+        row = words[issue]
+        table.add_row(issue, *(f"{row.get(w, 0):,}" for w in speakers), f"{sum(row.values()):,}")
+    out.print(table)
+
+
 _STANCE_STYLE = {"agree": "green", "disagree": "red", "mixed": "yellow"}
 
 
@@ -358,15 +390,22 @@ def print_positions(doc: Transcript, limit: int = 20) -> None:
 
     width = max(20, out.width - 12)
     if doc.relations:
-        out.print(f"[bold]positions[/bold] ({len(doc.relations)} stances between the sides)")
+        table = Table(title="positions (stance by pair and focus)", title_justify="left", expand=False)
+        table.add_column("sides")
+        table.add_column("focus")
+        table.add_column("stance")
+        table.add_column("evidence", overflow="fold", max_width=max(30, out.width - 45))
         for r in doc.relations:
             style = _STANCE_STYLE.get(r["stance"], "white")
-            pair = "–".join(r["actors"])
-            out.print(f"  {pair} on {escape(str(r['focus']))}: [{style}]{r['stance']}[/{style}]")
-            for sid in r["evidence"][:2]:
-                out.print(f"      [dim]{sid}[/dim] {quote(sid, width - 4)}")
-            if len(r["evidence"]) > 2:
-                out.print(f"      [dim]… {len(r['evidence']) - 2} more sentences[/dim]")
+            first = r["evidence"][0] if r["evidence"] else ""
+            more = f" [dim](+{len(r['evidence']) - 1} more)[/dim]" if len(r["evidence"]) > 1 else ""
+            table.add_row(
+                "–".join(r["actors"]),
+                escape(str(r["focus"])),
+                f"[{style}]{r['stance']}[/{style}]",
+                f"[dim]{first}[/dim] {quote(first, 90)}{more}" if first else "",
+            )
+        out.print(table)
     if doc.events:
         counts: dict[str, int] = {}
         for e in doc.events:

@@ -294,6 +294,19 @@ def _scan_text(low: str) -> str:
     return f" {blank} "
 
 
+def _scan_said(low: str, said: list[tuple[Sentence, Speaker]]) -> str:
+    """``_scan_text`` with everything outside the sides' sentences blanked, so the automaton
+    reports no anchor in questions or headers (most of a briefing's anchors)."""
+    blank = bytearray(low.encode("ascii", "replace").translate(_SCAN_BYTES))
+    pos = 0
+    for s, _ in said:
+        if s.start > pos:
+            blank[pos : s.start] = b" " * (s.start - pos)
+        pos = max(pos, s.end)
+    blank[pos:] = b" " * (len(blank) - pos)
+    return f" {blank.decode('ascii')} "
+
+
 def _word_char(c: str) -> bool:
     return c.isalnum() or c in "-_"
 
@@ -967,7 +980,7 @@ def events(doc: Transcript, ctx: Context) -> None:
     lowered = _lower(doc.text)
     groups: dict[int, list[_Raw]] = {}
     i = 0
-    for item in _scan(_scan_text(lowered), table):
+    for item in _scan(_scan_said(lowered, said), table):
         pos = item[0] - 1  # the anchor's end in the text (scan offsets are one ahead)
         while i < len(said) and said[i][0].end < pos:
             i += 1
