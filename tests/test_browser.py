@@ -257,6 +257,13 @@ def test_other_pages(site, page):
         r = page.goto(base + path)
         assert r.status == 200, path
         shot(page, name)
+    # speakers: "on what" is filled in from the search API
+    page.goto(base + "/speakers")
+    page.wait_for_selector("td.onwhat .topics .chip")
+    row = page.locator("tr", has=page.locator("text=Julianne Smith"))
+    row.locator(".topics .chip.issue").first.wait_for()
+    assert "arms control" in row.locator(".topics").inner_text()
+    shot(page, "speakers")
     page.goto(base + "/positions")
     assert page.locator("svg.matrix a").count() >= 1
     assert page.locator("svg.timeline circle").count() >= 1

@@ -50,6 +50,8 @@ DOC_ID = re.compile(r"^[0-9a-f]{16}$")
 MAX_BODY = 64 * 1024  # bytes a request may carry (read-only: nothing needs more)
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes an upload may carry when uploads are on
 PAGE_SIZE = 20
+RELATIONS_MAX = 5000  # stances read for the matrix (the store's most)
+READER_CACHE = 32  # rendered reader pages kept (until the database changes)
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -340,6 +342,8 @@ def create_app(
     env = _env()
     for name in env.list_templates(extensions=["html"]):
         env.get_template(name)  # compile now, not on the first request
+    readers: OrderedDict[tuple, bytes] = OrderedDict()  # rendered reader pages
+    readers_lock = threading.Lock()
     compare_cache: OrderedDict[tuple[str, str], tuple[dict, Any, Any]] = OrderedDict()
     compare_lock = threading.Lock()
 
@@ -358,7 +362,7 @@ def create_app(
             store.stats()
             store.documents(limit=50, offset=0, q=None)
             store.speakers(limit=300)
-            store.relations(limit=500)
+            store.relations(limit=RELATIONS_MAX)
             store.events(actor=None, issue=None, type=None, since=None, until=None, limit=500)
             store.sub_questions(addressee=None, clarity=None, evasion=None, issue=None,
                                 doc_id=None, limit=PAGE_SIZE, offset=0)  # fmt: skip
@@ -479,14 +483,16 @@ def create_app(
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(request: Request, doc_id: str):
         _check_id(doc_id)
-        store = stores.get()
-        raw = store.document_json(doc_id)
+        key = (doc_id, stores.stamp())
+        with readers_lock:
+            if key in readers:
+                readers.move_to_end(key)
+                return HTMLResponse(readers[key])
+        raw = stores.get().document_json(doc_id)
         if raw is None:
             raise HTTPException(404, "No document with that id in this database.")
         doc = json.loads(raw)
-        summary = store.document(doc_id) or {}
-        view = reader.build(doc)
-        return page(
+        response = page(
             request,
             "document.html",
             nav="documents",
@@ -494,10 +500,15 @@ def create_app(
             doc=doc,
             meta=doc.get("meta") or {},
             source=doc.get("source") or {},
-            summary=summary,
             warnings=doc.get("warnings") or [],
-            view=view,
+            view=reader.build(doc),
         )
+        if cache_size:
+            with readers_lock:
+                readers[key] = response.body
+                while len(readers) > READER_CACHE:
+                    readers.popitem(last=False)
+        return response
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(
@@ -581,7 +592,7 @@ def create_app(
         focus: Text = None,
     ):
         store = stores.get()
-        rels = store.relations(limit=500)
+        rels = store.relations(limit=RELATIONS_MAX)
         cells, evidence = _stance_cells(rels, pair, focus)
         events = store.events(
             actor=actor or None, issue=issue or None, type=type or None,
@@ -602,7 +613,7 @@ def create_app(
             focus=focus,
             evidence=evidence,
             timeline=charts.timeline(events),
-            events=events[:200],
+            events=events[:100],
             n_events=len(events),
             actors=actors.most_common(12),
             types=sorted(types.items(), key=lambda kv: -kv[1]),
