@@ -7,3 +7,11 @@ class PodiumError(Exception):
 
 class InputError(PodiumError):
     """The input cannot be read as a transcript (missing, empty, binary, too large...)."""
+
+
+class QueryError(InputError):
+    """A search query or filter that cannot be run (malformed syntax, a bad date...)."""
+
+
+class StoreError(PodiumError):
+    """The corpus database cannot be opened or used (missing, read-only, newer schema...)."""
