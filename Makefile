@@ -1,4 +1,5 @@
-# podium — `make run` sets up and analyses the bundled example; `make test` sets up and runs the tests.
+# podium — `make run` sets up, analyses the bundled example, stores it in podium.db and serves the
+# web UI on http://127.0.0.1:8000 (Ctrl-C stops it); `make test` sets up and runs the tests.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,6 +9,8 @@ STAMP  := $(VENV)/.installed
 
 run: setup
 	$(BIN)/podium analyze examples/sochi-2019-05-14-voltaire.txt
+	$(BIN)/podium ingest examples/ --db podium.db
+	$(BIN)/podium serve --db podium.db
 
 setup: $(STAMP)
 

@@ -480,6 +480,18 @@ def version_cmd() -> None:
     out.print(__version__)
 
 
+def _register_corpus_commands() -> None:
+    """ingest, search and serve live in their own modules (the store and the web UI)."""
+    from .cli_corpus import register as register_corpus
+    from .cli_web import register as register_web
+
+    register_corpus(app)
+    register_web(app)
+
+
+_register_corpus_commands()
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
