@@ -349,9 +349,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        warmer = None
         if cache_size and Path(db_path).is_file():
-            threading.Thread(target=warm, name="podium-warm", daemon=True).start()
+            warmer = threading.Thread(target=warm, name="podium-warm", daemon=True)
+            warmer.start()
         yield
+        if warmer is not None:
+            warmer.join()  # closing the connection under a running query crashes SQLite
         stores.close()
 
     def warm() -> None:
