@@ -826,7 +826,12 @@ def classify(
 
 
 def _decide(
-    sentence: str, low: str, hits: list[_Hit], resolve: Resolve, speaker_country: str | None
+    sentence: str,
+    low: str,
+    hits: list[_Hit],
+    resolve: Resolve,
+    speaker_country: str | None,
+    named: Callable[[], list[Mention]] | None = None,
 ) -> EventGuess | None:
     if low.rstrip().endswith("?"):
         return None  # a question states no act
@@ -889,12 +894,12 @@ def _decide(
         cue_type = "AGREE"  # "will provide aid", "offered to negotiate"
     mutual = (h.cue.mutual and cue_type == h.cue.type) or cue_type in MUTUAL_TYPES
 
-    found = mentions(sentence, resolve)
+    found = named() if named is not None else mentions(sentence, resolve)
     source, target = _actors(low, found, h.start, h.end, mutual)
     if h.cue.other and (source is None or source.first_person):
         # "we must…": no demand; the sentence may still state something else
         rest = [x for x in hits if x is not h]
-        return _decide(sentence, low, rest, resolve, speaker_country) if rest else None
+        return _decide(sentence, low, rest, resolve, speaker_country, named) if rest else None
     deontic = h.cue.other or (cue_type != "REQUEST" and _DEONTIC.search(before))
     if deontic and not (source is not None and source.first_person):
         # "Sudan must return the helicopter": whoever says so demands it of the subject
@@ -944,6 +949,46 @@ def _decide(
 # -- the stage -----------------------------------------------------------------------------
 
 
+_FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|[Mm]y)(?=['’]|\b)")
+
+
+def _entity_mentions(doc: Transcript, kb: Knowledge) -> tuple[list[int], list[Mention]]:
+    """The entities layer's countries as mentions (document offsets), in text order: what
+    ``mentions`` would find by its own regex, already found once for the whole document."""
+    people: dict[str, str | None] = {}
+    out: list[Mention] = []
+    for e in doc.entities:
+        code = None
+        if e.kb_id and len(e.kb_id) == 3 and e.kb_id.isupper():
+            code = _country(e.kb_id)
+        elif e.label == "PERSON" and e.kb_id:
+            if e.kb_id not in people:
+                official = kb.official(e.kb_id, doc.meta.date)
+                people[e.kb_id] = _country(official.country if official is not None else None)
+            code = people[e.kb_id]
+        if code is not None:
+            out.append(Mention(e.start, e.end, e.text, code))
+    out.sort(key=lambda m: m.start)
+    return [m.start for m in out], out
+
+
+def _named_in(s: Sentence, named: tuple[list[int], list[Mention]]) -> Callable[[], list[Mention]]:
+    """The mentions of one sentence (offsets into it), with its first-person words."""
+
+    def found() -> list[Mention]:
+        starts, all_ = named
+        out = [
+            Mention(m.start - s.start, m.end - s.start, m.text, m.code)
+            for m in all_[bisect.bisect_left(starts, s.start) : bisect.bisect_left(starts, s.end)]
+            if m.end <= s.end
+        ]
+        out += [Mention(m.start(), m.end(), m.group(0), None, True) for m in _FIRST_PERSON.finditer(s.text)]
+        out.sort(key=lambda m: m.start)
+        return out
+
+    return found
+
+
 def _speaks_for_a_side(turn: Turn | None, speaker: Speaker | None) -> bool:
     """Principals' (and unlabelled officials') statements and answers; never questions."""
     if turn is None or speaker is None or turn.kind in ("question", "moderation"):
@@ -977,6 +1022,7 @@ def events(doc: Transcript, ctx: Context) -> None:
         return
     # One lowered copy of the text and one pass of the automaton over all of it (a pass per
     # turn would cost more); anchors then go to the sentences they fall in, both in order.
+    named = _entity_mentions(doc, ctx.knowledge) if doc.entities else None
     lowered = _lower(doc.text)
     groups: dict[int, list[_Raw]] = {}
     i = 0
@@ -996,7 +1042,7 @@ def events(doc: Transcript, ctx: Context) -> None:
         hits = _hits(low, group, s.start + 1, table)
         if not hits:
             continue
-        g = _decide(s.text, low, hits, resolve, home)
+        g = _decide(s.text, low, hits, resolve, home, _named_in(s, named) if named else None)
         if g is None:
             continue
         target, target_text = g.target, g.target_text
