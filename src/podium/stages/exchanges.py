@@ -271,6 +271,8 @@ def _find_cue(text: str, people: _People) -> tuple[list[str], str] | None:
     # "Mr President, a question for you and for the Federal Chancellor": both
     if found is not None and not _YOU_AND.search(text):
         return found
+    if "," not in text:
+        return found  # every vocative is set off by a comma
     vocatives = (_VOC_HON, _VOC_END, _VOC_NAME) if _HON_HINT.search(text) else (_VOC_NAME,)
     for rx in vocatives:
         m = rx.search(text)
@@ -526,8 +528,6 @@ def _build(
                     "unanswered_by": [],
                 }
             )
-    for c in clusters:
-        c.tokens = content_stems(" ".join(c.context + [s["text"] for s in c.subs]), people.skip)
 
     # Answers: an answer turn answers the questions of the last run of question turns before
     # it (a follow-up's answer answers the follow-up; a second principal answers the same run).
@@ -555,6 +555,9 @@ def _build(
             _attach(t, [(units[0][0], units[-1][1])], [[(0, "single question")]], mine, text)
         else:
             units = _units(doc, t, by_turn.get(t.id, []), cut=True)
+            for c in mine:  # content words, needed only to tell several questions apart
+                if not c.tokens:
+                    c.tokens = content_stems(" ".join(c.context + [q["text"] for q in c.subs]), people.skip)
             links = _link(units, mine, people, text)
             _attach(t, units, links, mine, text)
 
