@@ -20,11 +20,12 @@ from rich.table import Table
 
 from . import __version__, analyze
 from .clarity_csv import transcript_rows, write_rows
+from .cli_support import fail as _fail
 from .errors import PodiumError
 from .knowledge import Knowledge
 from .model import Transcript
 from .pipeline import DEFAULT_STAGES, Pipeline
-from .read import DEFAULT_MAX_BYTES
+from .read import DEFAULT_MAX_BYTES, READABLE
 
 app = typer.Typer(
     name="podium",
@@ -37,15 +38,7 @@ out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 FORMATS = ("summary", "json", "clarity-csv")
-READABLE = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx", ".pdf"}
-EXIT_INPUT = 2
 DEFAULT_MAX_MB = DEFAULT_MAX_BYTES / 1024 / 1024
-
-
-def _fail(message: str, code: int = EXIT_INPUT) -> None:
-    # Plain write: Rich would wrap a long path across lines.
-    sys.stderr.write(f"podium: error: {' '.join(message.split())}\n")
-    raise typer.Exit(code)
 
 
 def _inputs(paths: list[str]) -> Iterator[str]:

@@ -18,23 +18,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from .cli_support import DEFAULT_DB
+from .cli_support import fail as _fail
 from .errors import PodiumError
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
-EXIT_INPUT = 2
-DEFAULT_DB = "podium.db"
 DbOption = Annotated[
     Path,
     typer.Option("--db", envvar="PODIUM_DB", help="The corpus database (default: $PODIUM_DB or ./podium.db)."),
 ]
-
-
-def _fail(message: str, code: int = EXIT_INPUT) -> None:
-    # Plain write: Rich would wrap a long path across lines.
-    sys.stderr.write(f"podium: error: {' '.join(message.split())}\n")
-    raise typer.Exit(code)
 
 
 def ingest_cmd(

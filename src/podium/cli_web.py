@@ -6,24 +6,15 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-DEFAULT_DB = "podium.db"
-EXIT_INPUT = 2
+from .cli_support import default_db
+from .cli_support import fail as _fail
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-def _fail(message: str, code: int = EXIT_INPUT) -> None:
-    sys.stderr.write(f"podium: error: {' '.join(message.split())}\n")
-    raise typer.Exit(code)
-
-
-def default_db() -> str:
-    return os.environ.get("PODIUM_DB") or DEFAULT_DB
 
 
 def register(app: typer.Typer) -> None:

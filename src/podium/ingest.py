@@ -26,15 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, PodiumError
-from .read import DEFAULT_MAX_BYTES
+from .read import DEFAULT_MAX_BYTES, READABLE  # the suffixes `podium analyze DIR` reads
 from .store import Prepared, Store, prepare
 
 __all__ = ["ingest", "Report", "READABLE", "CORPUS_SUFFIXES", "expand"]
 
 log = logging.getLogger(__name__)
 
-# The same extensions as `podium analyze` reads (cli.READABLE).
-READABLE = frozenset({".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx", ".pdf"})
 CORPUS_SUFFIXES = (".jsonl", ".jsonl.gz")
 _META_KEYS = ("title", "date", "url", "publisher")
 

@@ -28,9 +28,13 @@ from .text import decode, looks_binary, normalize
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Document", "DEFAULT_MAX_BYTES", "read_path", "read_bytes", "read_text", "normalize"]
+__all__ = [
+    "Document", "DEFAULT_MAX_BYTES", "READABLE", "read_path", "read_bytes", "read_text", "normalize",
+]  # fmt: skip
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# The file suffixes a directory is searched for (by `podium analyze DIR` and `podium ingest`).
+READABLE = frozenset({".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx", ".pdf"})
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"

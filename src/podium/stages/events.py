@@ -37,6 +37,7 @@ import ahocorasick
 from ..knowledge import ORG_CODES, Knowledge
 from ..model import Sentence, Speaker, Transcript, Turn
 from ..pipeline import Context, stage
+from ..words import lowered
 
 __all__ = [
     "PLOVER",
@@ -275,10 +276,7 @@ def cue_table(extra: tuple[str, ...] = ()) -> CueTable:
 
 def _lower(text: str) -> str:
     """Lower case, ’ as ', one line; the same length as ``text``, so offsets carry over."""
-    low = text.lower().replace("’", "'").replace("‘", "'").replace("\n", " ")
-    if len(low) != len(text):  # a few characters lower to two ("İ")
-        low = "".join(c.lower()[:1] for c in text).replace("’", "'").replace("\n", " ")
-    return low
+    return lowered(text).replace("’", "'").replace("‘", "'").replace("\n", " ")
 
 
 # Everything but letters, digits, ' - and _ becomes a space (non-ASCII is "?" first), so the
