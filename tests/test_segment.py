@@ -64,3 +64,12 @@ def test_header_note_line_is_a_note():
     assert doc.warnings == []
     assert doc.notes[0].type == "other" and doc.notes[0].turn is None
     assert doc.uncovered() == ""
+
+
+def test_surname_label_resolves_to_the_person_the_title_names():
+    # Not Rajnath Singh, whose name "Singh" alone also is: the title names Daleep Singh.
+    title = ("Press Briefing by Press Secretary Jen Psaki and Deputy National Security Advisor for "
+             "International Economics and Deputy NEC Director Daleep Singh, February 24, 2022")
+    doc = podium.analyze(f"{title}\n\nMR. SINGH: Thanks, Jen. Good afternoon.\n")
+    [singh] = [s for s in doc.speakers if s.labels == ["MR. SINGH"]]
+    assert (singh.name, singh.title, singh.kb_id) == ("Daleep Singh", "Deputy NEC Director", None)

@@ -271,7 +271,9 @@ def _title_person(part: str, kb: Knowledge) -> tuple[str, str | None, str | None
         for official in kb.find_officials(cand):
             # The run must start with a word of the person's own name, not "Affairs Jake Sullivan".
             known = {t for alias in (official.name, *official.aliases) for t in fold(alias).split()}
-            if first in known and (n > 1 or office_text or honorific):
+            # A lone surname only when it is the whole run: "Deputy NEC Director Daleep Singh"
+            # is not Rajnath Singh because "Singh" alone is one of his names.
+            if first in known and (n > 1 or ((office_text or honorific) and len(words) == 1)):
                 return cand, office_text, country
     if not (office_text or honorific):
         return None  # an unknown name needs an office or honorific before it to count
