@@ -28,7 +28,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 import ahocorasick
@@ -273,12 +273,9 @@ class Matcher:
                 last = end
         return tuple(out)
 
-    def readings(self, text: str) -> list[tuple[int, int, Reading, Reading | None]]:
-        """Every name and term in ``text`` as ``(start, end, reading, outer)`` tuples in text
-        order: leftmost-longest, whole words; ``outer`` is the reading of the longer match a
-        nested one lies in. The fast form of ``scan``, for stages."""
-        out: list[tuple[int, int, Reading, Reading | None]] = []
-        append = out.append
+    def _matches(self, text: str) -> Iterator[tuple[int, int, _Pattern, Reading]]:
+        """The automaton's leftmost-longest matches that stand as whole words (or open a longer
+        word their key allows), with the reading that applies."""
         n = len(text)
         # The key's leading space stands for the character before the word (or the text's
         # start), so an end index in the scanned text is the exclusive end in ``text``.
@@ -292,6 +289,15 @@ class Matcher:
                 reading = p.exact
             if p.abbreviation and not _abbreviation_ok(text, start, end):
                 continue
+            yield start, end, p, reading
+
+    def readings(self, text: str) -> list[tuple[int, int, Reading, Reading | None]]:
+        """Every name and term in ``text`` as ``(start, end, reading, outer)`` tuples in text
+        order: leftmost-longest, whole words; ``outer`` is the reading of the longer match a
+        nested one lies in. The fast form of ``scan``, for stages."""
+        out: list[tuple[int, int, Reading, Reading | None]] = []
+        append = out.append
+        for start, end, p, reading in self._matches(text):
             append((start, end, reading, None))
             if p.nested:
                 for s, e, inner in p.nested:
@@ -307,17 +313,7 @@ class Matcher:
         names: list[tuple[int, int, Reading, Reading | None]] = []
         issues: list[tuple[int, tuple[str, ...]]] = []
         add_name, add_issue = names.append, issues.append
-        n = len(text)
-        for end, p in self._automaton.iter_long(" " + _spaced(text)):
-            start = end - p.length
-            if end < n and text[end].isalnum():
-                reading = p.open
-                if reading is None:
-                    continue
-            else:
-                reading = p.exact
-            if p.abbreviation and not _abbreviation_ok(text, start, end):
-                continue
+        for start, end, p, reading in self._matches(text):
             if reading.kind == "issue" and not p.nested:
                 if reading.issues:
                     add_issue((start, reading.issues))
