@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["STOP", "content_stems", "lowered", "present", "stem"]
+__all__ = ["STOP", "content_stems", "cue_text", "lowered", "present", "stem"]
 
 _WORD = re.compile(r"[a-z][a-z'’]+")
 _SUFFIXES = (
@@ -77,6 +77,11 @@ def lowered(text: str) -> str:
     if len(low) != len(text):
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     return low
+
+
+def cue_text(text: str) -> str:
+    """The text cue phrases are matched in: ``lowered``, curly apostrophes as ', one line."""
+    return lowered(text).replace("’", "'").replace("‘", "'").replace("\n", " ")
 
 
 def present(low: str, stems: frozenset[str] | set[str], start: int = 0, end: int | None = None) -> set[str]:

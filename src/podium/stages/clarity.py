@@ -22,7 +22,7 @@ import ahocorasick
 
 from ..model import Transcript
 from ..pipeline import Context, stage
-from ..words import content_stems, lowered, present
+from ..words import content_stems, cue_text, lowered, present
 
 __all__ = ["CLARITY_OF", "EVASIONS", "Cue", "Judgment", "clarity", "cues", "judge"]
 
@@ -306,13 +306,8 @@ def _judgment(evasion: str, confidence: float, cue: str) -> Judgment:
     return Judgment(CLARITY_OF[evasion], evasion, round(max(0.0, min(1.0, confidence)), 2), cue)
 
 
-def _cue_low(text: str) -> str:
-    """The text cues are matched in: lower case, ’ read as ', every offset kept."""
-    return lowered(text).replace("’", "'").replace("\n", " ")
-
-
 def cue_hits(text: str, low: str, start: int, end: int) -> list[tuple[Cue, int, int, str]]:
-    """Every cue in the answer ``text[start:end]`` (``low`` is ``_cue_low(text)``), once, with
+    """Every cue in the answer ``text[start:end]`` (``low`` is ``cue_text(text)``), once, with
     where it matched and the answer's own words."""
     automaton, opening, free = _cue_index()
     hits = []
@@ -354,7 +349,7 @@ def cue_hits(text: str, low: str, start: int, end: int) -> list[tuple[Cue, int, 
 
 def judge(question: str, answer: str) -> Judgment:
     """Judge how clearly ``answer`` replies to ``question`` (see the module's docstring)."""
-    low = _cue_low(answer)
+    low = cue_text(answer)
     start = len(answer) - len(answer.lstrip())
     end = len(answer.rstrip())
     return judge_span(question, answer, low, start, end, cue_hits(answer, low, start, end))
@@ -428,7 +423,7 @@ def _question_of(sq: dict[str, Any]) -> str:
 @stage("clarity", requires=("exchanges",), provides="clarity")
 def clarity(doc: Transcript, ctx: Context) -> None:
     text = doc.text
-    low = _cue_low(text) if doc.exchanges else ""
+    low = cue_text(text) if doc.exchanges else ""
     hits_of: dict[tuple[int, int], list] = {}  # an answer shared by several sub-questions
     for ex in doc.exchanges:
         for sq in ex.get("sub_questions") or ():

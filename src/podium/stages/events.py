@@ -37,7 +37,7 @@ import ahocorasick
 from ..knowledge import ORG_CODES, Knowledge
 from ..model import Sentence, Speaker, Transcript, Turn
 from ..pipeline import Context, stage
-from ..words import lowered
+from ..words import cue_text
 
 __all__ = [
     "PLOVER",
@@ -272,11 +272,6 @@ def cue_table(extra: tuple[str, ...] = ()) -> CueTable:
 
 
 # -- finding cues --------------------------------------------------------------------------
-
-
-def _lower(text: str) -> str:
-    """Lower case, ’ as ', one line; the same length as ``text``, so offsets carry over."""
-    return lowered(text).replace("’", "'").replace("‘", "'").replace("\n", " ")
 
 
 # Everything but letters, digits, ' - and _ becomes a space (non-ASCII is "?" first), so the
@@ -816,7 +811,7 @@ def classify(
     name to a country code (default: the package's knowledge base, no date).
     """
     table = table or cue_table()
-    low = _lower(sentence)
+    low = cue_text(sentence)
     hits = _hits(low, _scan(_scan_text(low), table), 1, table)
     if not hits:
         return None
@@ -1021,7 +1016,7 @@ def events(doc: Transcript, ctx: Context) -> None:
     # One lowered copy of the text and one pass of the automaton over all of it (a pass per
     # turn would cost more); anchors then go to the sentences they fall in, both in order.
     named = _entity_mentions(doc, ctx.knowledge) if doc.entities else None
-    lowered = _lower(doc.text)
+    lowered = cue_text(doc.text)
     groups: dict[int, list[_Raw]] = {}
     i = 0
     for item in _scan(_scan_said(lowered, said), table):
