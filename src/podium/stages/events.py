@@ -376,21 +376,28 @@ def _hits(low: str, raw: list[_Raw], shift: int, table: CueTable) -> list[_Hit]:
             start = stop - length
             if start < 0 or stop > n or (mid_word and (start == 0 or not low[start - 1].isalpha())):
                 continue
-            if not all(x in low for x in table.needles[index]):
-                continue  # a word the cue needs is not in the sentence at all
             end: int | None = stop
             first: int | None = start
-            fwd, bwd = table.forward[index], table.backward[index]
-            for seg in range(k + 1, len(fwd)):
-                end = _follows(low, end, fwd[seg])
-                if end is None:
-                    break
-            for seg in range(k - 1, -1, -1):
+            needles = table.needles[index]
+            if needles:  # a cue of one segment (most) needs nothing more
+                missing = False
+                for x in needles:
+                    if x not in low:
+                        missing = True  # a word the cue needs is not in the sentence at all
+                        break
+                if missing:
+                    continue
+                fwd, bwd = table.forward[index], table.backward[index]
+                for seg in range(k + 1, len(fwd)):
+                    end = _follows(low, end, fwd[seg])
+                    if end is None:
+                        break
+                for seg in range(k - 1, -1, -1):
+                    if end is None or first is None:
+                        break
+                    first = _precedes(low, first, bwd[seg])
                 if end is None or first is None:
-                    break
-                first = _precedes(low, first, bwd[seg])
-            if end is None or first is None:
-                continue
+                    continue
             cue = table.cues[index]
             (found if cue.type else blocks).append(_Hit(first, end, cue))
     if len(found) < 2 and not blocks:
@@ -418,6 +425,8 @@ def _hits(low: str, raw: list[_Raw], shift: int, table: CueTable) -> list[_Hit]:
 _NEGATORS = frozenset(
     "not never no nor neither without cannot unable fail fails failed failing".split()
 )
+# Every word ``_negator`` can return contains one of these (a quick test before it runs).
+_NEGATION_HINT = re.compile(r"n't|\b(?:not|never|no|nor|neither|without|cannot|unable|fail)")
 _MODALS = frozenset("would could might should may".split())
 _FUTURE = re.compile(
     r"(?:\b(?:will|shall|gonna|going to|about to|plans? to|planning to|intends? to)|'ll)\b"
@@ -666,7 +675,10 @@ def mentions(sentence: str, resolve: Resolve) -> list[Mention]:
 _NAMED_PARTNER = re.compile(
     r".{0,5}\b(?:with|to)\s+(?!me\b|us\b|you\b|each other\b|one another\b)\w"
 )
-_CLAUSE_OPENER = re.compile(r"\b(?:that|said|says|told|announced|declared)\s|[;:]\s")
+_CLAUSE_OPENER = r"\b(?:that|said|says|told|announced|declared)\s|[;:]\s"
+# The last clause opener before a position: the greedy prefix backs off from the end, so the
+# cost is the distance from the opener, not the sentence's length.
+_LAST_CLAUSE_OPENER = re.compile(rf"(?s:.*)(?:{_CLAUSE_OPENER})")
 
 
 def _in_if(low: str, pos: int) -> bool:
@@ -700,23 +712,31 @@ def _actors(
     before = [m for m in found if m.end <= start]
     # mentions inside a cue with a gap are its objects: "summoned Niger's ambassador"
     after = [m for m in found if m.start > start]
-    cue_in_if = _in_if(low, start)
+    iffy = "if " in low or "unless " in low
+    cue_in_if = iffy and _in_if(low, start)
 
     def can_act(m: Mention) -> bool:
         # "our talks", "my conversations": the possessor acts, whatever stands before it
         possessive = m.first_person and len(low[m.end : start].split()) <= 2
-        if _word_before(low, m.start) in _PREPOSITIONS and not possessive:
+        if not possessive and _word_before(low, m.start) in _PREPOSITIONS:
             return False
-        return cue_in_if or not _in_if(low, m.start)  # "if American interests…, we will"
+        # "if American interests…, we will"
+        return cue_in_if or not iffy or not _in_if(low, m.start)
 
     # The subject opens the clause the cue is in ("…made clear that we will…"); failing
     # that, the nearest name before the cue acts.
-    opener = 0
-    for m in _CLAUSE_OPENER.finditer(low, 0, start):
-        opener = m.end()
-    source = next((m for m in before if m.start >= opener and can_act(m)), None)
+    last_opener = _LAST_CLAUSE_OPENER.match(low, 0, start)
+    opener = last_opener.end() if last_opener is not None else 0
+    source = None
+    for m in before:
+        if m.start >= opener and can_act(m):
+            source = m
+            break
     if source is None:
-        source = next((m for m in reversed(before) if can_act(m)), None)
+        for m in reversed(before):
+            if can_act(m):
+                source = m
+                break
     partner: Mention | None = None
     if source is not None:
         # "The United States and Russia agree": the first of the pair acts, the second is
@@ -841,7 +861,11 @@ def _decide(
         cue = h.cue
         pre = _clause_before(low, h.start, 64)
         words = pre.split()[-4:]
-        negator = None if low.startswith(("not ", "n't"), h.start) else _negator(words)
+        negator = (
+            None
+            if low.startswith(("not ", "n't"), h.start) or not _NEGATION_HINT.search(pre)
+            else _negator(words)
+        )
         cue_type = cue.type or ""
         cue_start = h.start
         if negator is not None and cue.negated is not None:
@@ -961,22 +985,32 @@ def _entity_mentions(doc: Transcript, kb: Knowledge) -> tuple[list[int], list[Me
             code = people[e.kb_id]
         if code is not None:
             out.append(Mention(e.start, e.end, e.text, code))
-    out.sort(key=lambda m: m.start)
+    out.sort(key=_start_of)
     return [m.start for m in out], out
 
 
+def _start_of(m: Mention) -> int:
+    return m.start
+
+
 def _named_in(s: Sentence, named: tuple[list[int], list[Mention]]) -> Callable[[], list[Mention]]:
-    """The mentions of one sentence (offsets into it), with its first-person words."""
+    """The mentions of one sentence (offsets into it), with its first-person words (found
+    here: only the sentences that state an act need them)."""
 
     def found() -> list[Mention]:
         starts, all_ = named
+        base, end = s.start, s.end
         out = [
-            Mention(m.start - s.start, m.end - s.start, m.text, m.code)
-            for m in all_[bisect.bisect_left(starts, s.start) : bisect.bisect_left(starts, s.end)]
-            if m.end <= s.end
+            Mention(m.start - base, m.end - base, m.text, m.code)
+            for m in all_[bisect.bisect_left(starts, base) : bisect.bisect_left(starts, end)]
+            if m.end <= end
         ]
-        out += [Mention(m.start(), m.end(), m.group(0), None, True) for m in _FIRST_PERSON.finditer(s.text)]
-        out.sort(key=lambda m: m.start)
+        mine = [Mention(m.start(), m.end(), m.group(0), None, True) for m in _FIRST_PERSON.finditer(s.text)]
+        if not out:
+            return mine
+        if mine:
+            out += mine
+            out.sort(key=_start_of)  # stable: a name before a first-person word at one offset
         return out
 
     return found

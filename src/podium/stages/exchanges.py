@@ -79,6 +79,7 @@ _VOC_END = re.compile(rf",\s*(?P<cue>{_HON}\s+(?:{_CAP}\s+){{0,2}}{_CAP})\s*[.?!
 _YOU_AND = re.compile(r"\b(?:for|to)\s+you\s+and\b", re.I)
 _HON_HINT = re.compile(r"\b(?:Mr|Ms|Mrs|Madam|Madame|Dr|Sir)\b")
 _PAREN_LEAD = re.compile(r"^(?:\s*[\(\[][^)\]]*[\)\]])+\s*")
+_PAREN_LEADING = re.compile(r"(?:\s*[\(\[][^)\]]*[\)\]])+\s*")  # the same, from a given offset
 _THANKS = re.compile(
     r"^(?:\W*(?:thank you|thanks|great|good (?:morning|afternoon|evening)|hi|hello|okay|ok|yes|sure|"
     r"all right|sorry)\b)[^?]{0,60}$",
@@ -172,13 +173,15 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop leading notes such as "(Via interpreter)" and surrounding space."""
-    seg = text[start:end]
-    m = _PAREN_LEAD.match(seg)
-    if m and m.end() < len(seg):
-        start += m.end()
-        seg = text[start:end]
-    start += len(seg) - len(seg.lstrip())
-    end -= len(seg) - len(seg.rstrip())
+    # index steps, not slices: the span is often a whole paragraph, its edges rarely spaces
+    while start < end and text[start].isspace():
+        start += 1
+    if start < end and text[start] in "([":
+        m = _PAREN_LEADING.match(text, start, end)
+        if m and m.end() < end:
+            start = m.end()
+    while end > start and text[end - 1].isspace():
+        end -= 1
     return start, end
 
 
