@@ -441,7 +441,6 @@ _ONGOING = frozenset({"continue", "continues", "keep", "keeps", "remain", "still
 # "X must…", "Y should…": said of another party, a demand.
 _DEONTIC = re.compile(r"\b(?:must|should|ought to|needs? to|has to|have to)\b")
 _REPORTING = re.compile(r"\b(?:said|says|say|told|tells|stated|announced|declared|insisted)\b")
-_CONCESSIVE = ("despite ", "spite of ", "regardless of ", "notwithstanding ")
 _RELATIVE = frozenset({"who", "which", "whom", "whose"})
 _CLAUSE_MARKS = ",;:(–—"
 _IF = re.compile(r"\b(?:if|unless)\b")
@@ -880,8 +879,13 @@ def _decide(
         if has_if and _if_clause(low, h.start, h.end, starts[seg], ends[seg])[0]:
             score *= 0.6
         clause = pre[-40:]
-        if any(c in clause for c in _CONCESSIVE):
-            score *= 0.6
+        if (
+            "despite " in clause
+            or "spite of " in clause
+            or "regardless of " in clause
+            or "notwithstanding " in clause
+        ):
+            score *= 0.6  # a concession: "despite …", "in spite of …"
         if not _RELATIVE.isdisjoint(words[-3:]):
             score *= 0.75
         if negator is not None:
@@ -966,7 +970,11 @@ def _decide(
 # -- the stage -----------------------------------------------------------------------------
 
 
-_FIRST_PERSON = re.compile(r"\b(?:I|[Ww]e|[Oo]ur|[Mm]y)(?=['’]|\b)")
+# "I", "we", "our", "my" as words. Written to open with a character class, not "\b", so that
+# the regex engine skips ahead to a candidate letter (twice as fast as the plain form).
+_FIRST_PERSON = re.compile(
+    r"[IWwOoMm](?<!\w.)(?:(?<=I)|(?<=[Ww])e|(?<=[Oo])ur|(?<=[Mm])y)(?=['’]|\b)"
+)
 
 
 def _entity_mentions(doc: Transcript, kb: Knowledge) -> tuple[list[int], list[Mention]]:
@@ -1034,16 +1042,16 @@ def events(doc: Transcript, ctx: Context) -> None:
     table = cue_table(tuple(str(p) for p in ctx.options.get("event_cues", ())))
     resolve = Resolver(ctx.knowledge, doc.meta.date)
     speakers = {s.id: s for s in doc.speakers}
-    turns = {t.id: t for t in doc.turns}
     sides = _principal_countries(doc)
     # A principal the knowledge base cannot place speaks for the country all the others share.
     fallback_home = sides[0] if len(sides) == 1 else None
-    said: list[tuple[Sentence, Speaker]] = []  # the sides' sentences, in text order
-    for s in doc.sentences:
-        turn = turns.get(s.turn)
-        speaker = speakers.get(turn.speaker) if turn is not None else None
+    side_of: dict[str, Speaker] = {}  # turn id → its speaker, for the turns of the sides
+    for turn in doc.turns:
+        speaker = speakers.get(turn.speaker)
         if speaker is not None and _speaks_for_a_side(turn, speaker):
-            said.append((s, speaker))
+            side_of[turn.id] = speaker
+    # the sides' sentences, in text order
+    said = [(s, side_of[s.turn]) for s in doc.sentences if s.turn in side_of]
     if not said:
         doc.events = []
         return
@@ -1052,13 +1060,15 @@ def events(doc: Transcript, ctx: Context) -> None:
     named = _entity_mentions(doc, ctx.knowledge) if doc.entities else None
     lowered = cue_text(doc.text)
     groups: dict[int, list[_Raw]] = {}
+    ends = [s.end for s, _ in said]
     i = 0
+    n = len(said)
     for item in _scan(_scan_said(lowered, said), table):
         pos = item[0] - 1  # the anchor's end in the text (scan offsets are one ahead)
-        while i < len(said) and said[i][0].end < pos:
-            i += 1
-        if i == len(said):
-            break
+        if ends[i] < pos:
+            i = bisect.bisect_left(ends, pos, i)
+            if i == n:
+                break
         if said[i][0].start < pos:
             groups.setdefault(i, []).append(item)
     found: list[dict] = []
