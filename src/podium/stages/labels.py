@@ -117,18 +117,21 @@ def _shape(core: str) -> str | None:
 
 def match_label(line: str, kb: Knowledge) -> LabelMatch | None:
     """Parse a speaker label at the start of ``line`` (which has no newline), or None."""
-    stripped = line.lstrip()
-    if not stripped or (stripped[0] not in "QA" and ":" not in stripped[:96]):
+    # offsets into the line, not a stripped copy: a line is often a whole paragraph
+    lead = 0
+    n = len(line)
+    while lead < n and line[lead].isspace():
+        lead += 1
+    if lead == n or (line[lead] not in "QA" and line.find(":", lead, lead + 96) == -1):
         return None  # most lines: no colon where a label could end, no Q/A form
-    lead = len(line) - len(stripped)
-    m = _Q_FORM.match(stripped)
+    m = _Q_FORM.match(line, lead)
     if m:
-        rest = stripped[m.end() :]
+        after = line[m.end() : m.end() + 1]
         # "Q Good afternoon." / "Q" alone / "A. Yes" — but not "A lot" or "Q&A".
-        if m.group("label") == "Q" and rest and not rest[:1].isspace():
+        if m.group("label") == "Q" and after and not after.isspace():
             return None
-        return _finish(line, m.group("label").rstrip(".:"), lead + m.end(), "q")
-    m = _COLON_LABEL.match(stripped)
+        return _finish(line, m.group("label").rstrip(".:"), m.end(), "q")
+    m = _COLON_LABEL.match(line, lead)
     if not m:
         return None
     raw = m.group("label").strip()
@@ -136,7 +139,7 @@ def match_label(line: str, kb: Knowledge) -> LabelMatch | None:
     if found is None:
         return None
     shape, role, evidence = found
-    lm = _finish(line, raw, lead + m.end(), shape, role)
+    lm = _finish(line, raw, m.end(), shape, role)
     if shape == "title":
         lm.needs_evidence = not (evidence or lm.timestamp is not None)
     return lm

@@ -37,15 +37,16 @@ _TIME_THEN_LABEL = re.compile(
 def _lines(text: str) -> list[tuple[int, int]]:
     spans = []
     pos = 0
-    for m in re.finditer(r"\n", text):
-        spans.append((pos, m.start()))
-        pos = m.end()
-    spans.append((pos, len(text)))
+    for line in text.split("\n"):
+        end = pos + len(line)
+        spans.append((pos, end))
+        pos = end + 1
     return spans
 
 
 # In a transcript flattened to one long line, a caps label or "Q" after a sentence end.
 _FLAT_LABEL = re.compile(r"(?<=[.?!\"”’)\]—-])[ \t]+(?=(?:Q[ \t]|[A-Z][A-Z.'’ -]{1,50}:[ \t]))")
+_END_REACH = 200  # characters from a line's end within which a run-in end mark is looked for
 FLAT_LINE = 3000  # a line this long is a page of text run together, not a paragraph
 
 
@@ -169,7 +170,9 @@ def segment(doc: Transcript, ctx: Context) -> None:
                 last -= 1
             else:
                 # "Have a good day. END 12:59 P.M. EST": an end mark run into the last line.
-                em = md.RUN_IN_END.search(text, max(a, line_start + m.content_start), b)
+                # an end mark is short: look only near the line's end (a regex that opens with a
+                # lookbehind tries every position of a long paragraph)
+                em = md.RUN_IN_END.search(text, max(a, line_start + m.content_start, b - _END_REACH), b)
                 end = b
                 if em:
                     _add_meta(doc, "end", em.start(1), em.end(1))
