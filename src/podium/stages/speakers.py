@@ -52,6 +52,12 @@ _CALL = re.compile(
     r"radio|magazine|daily|news)){0,4}),?\s+(?:please|go ahead|you have the floor)\b"
     r"|(?:^|[.!?]\s+)(?:Go ahead|Yes|Yeah|Okay|OK|Sure|All right|Next),\s+(?P<first>[A-Z][a-z]+)\s*[.!]?\s*$"
 )
+# Every match of _CALL contains one of these (a test that spares most turns the regex, which
+# tries every position of the text).
+_CALL_WORDS = (
+    "please", "go ahead", "you have the floor",
+    "Go ahead,", "Yes,", "Yeah,", "Okay,", "OK,", "Sure,", "All right,", "Next,",
+)
 _VOCATIVE = re.compile(r"^(?:\s*\([^)]*\)\s*)?(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?),\s")
 _ADDRESS = re.compile(
     r"\b(?:questions?|one|this)\s+(?:is\s+)?(?:to|for)\s+(?P<who>(?:the\s+)?(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?"
@@ -633,7 +639,8 @@ def _journalists(doc: Transcript, persons: dict[str, Person], kb: Knowledge) -> 
             prev_p = by_turn.get(prev.id)
             if prev_p is not None and prev_p.role in ("moderator", "principal"):
                 tail = prev.text[-200:]
-                for cm in _CALL.finditer(tail):
+                calls = _CALL.finditer(tail) if any(w in tail for w in _CALL_WORDS) else ()
+                for cm in calls:
                     who = cm.group("who") or cm.group("first")
                     if not who or kb.is_discourse(who.split()[0]):
                         continue
