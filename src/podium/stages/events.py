@@ -442,19 +442,15 @@ _ONGOING = frozenset({"continue", "continues", "keep", "keeps", "remain", "still
 _DEONTIC = re.compile(r"\b(?:must|should|ought to|needs? to|has to|have to)\b")
 _REPORTING = re.compile(r"\b(?:said|says|say|told|tells|stated|announced|declared|insisted)\b")
 _RELATIVE = frozenset({"who", "which", "whom", "whose"})
-_CLAUSE_MARKS = ",;:(–—"
+_LAST_CLAUSE_MARK = re.compile(r"(?s:.*)[,;:(–—]")
 _IF = re.compile(r"\b(?:if|unless)\b")
 
 
 def _clause_before(low: str, start: int, span: int = 60) -> str:
     """The words of the clause just before ``start`` (back to a comma or a semicolon)."""
     pre = low[max(0, start - span) : start]
-    cut = -1
-    for c in _CLAUSE_MARKS:
-        k = pre.rfind(c)
-        if k > cut:
-            cut = k
-    return pre[cut + 1 :]
+    m = _LAST_CLAUSE_MARK.match(pre)  # one match backing off from the end, not six rfinds
+    return pre[m.end() :] if m is not None else pre
 
 
 _NEW_VERB_PHRASE = frozenset({"and", "or", "but", "then", "while", "because", "so"})
