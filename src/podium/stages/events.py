@@ -685,12 +685,12 @@ def _in_if(low: str, pos: int) -> bool:
 
 
 def _word_before(low: str, pos: int) -> str:
-    pre = low[max(0, pos - 24) : pos].split()
+    pre = low[max(0, pos - 24) : pos].rsplit(None, 1)
     return pre[-1].strip(",.;:\"'()") if pre else ""
 
 
 def _words_before(low: str, pos: int, n: int) -> list[str]:
-    return [w.strip(",.;:\"'()") for w in low[max(0, pos - 12 * n) : pos].split()[-n:]]
+    return [w.strip(",.;:\"'()") for w in low[max(0, pos - 12 * n) : pos].rsplit(None, n)[-n:]]
 
 
 def _coordinated(low: str, a: Mention, b: Mention) -> bool:
@@ -855,7 +855,7 @@ def _decide(
         segment = seg
         cue = h.cue
         pre = _clause_before(low, h.start, 64)
-        words = pre.split()[-4:]
+        words = pre.rsplit(None, 4)[-4:]
         negator = (
             None
             if low.startswith(("not ", "n't"), h.start) or not _NEGATION_HINT.search(pre)
@@ -892,7 +892,7 @@ def _decide(
         return None
     score, h, cue_type, cue_start, negated, seg, before = best
 
-    words = before.split()[-8:]
+    words = before.rsplit(None, 8)[-8:]
     near = " ".join(words)
     # the cue's own words count too: "will most certainly respond", "would… welcome"
     spoken = near + " " + low[cue_start : h.end]
