@@ -20,10 +20,11 @@ inputs:
   difflib's way to word-level operations (quadratic: run up to ``--words-max`` words only).
 
 Prints the times, the ratio of each baseline to compare (and to the aligner alone), and the
-growth of each per doubling of the length (``2.00`` = linear, ``4.00`` = quadratic), then the
-edits made and what compare found. The issue's target is linear growth and ≥ 5x faster than
-difflib at 100k words. Times are the best of ``--repeat`` runs; on a busy machine read the
-ratios, not the absolute times.
+growth of each per doubling of the length (``2.00`` = linear, ``4.00`` = quadratic), a PASS or
+FAIL line for the issue's target (linear growth and ≥ 5x faster than difflib at 100k words:
+``difflib/compare`` ≥ 5.00 in the 100,000 row), then the edits made and what compare found.
+Times are the best of ``--repeat`` runs; on a busy machine read the ratios, not the absolute
+times, and run it twice.
 """
 
 from __future__ import annotations
@@ -150,7 +151,9 @@ def main() -> None:
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)), help="document lengths in words")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--repeat", type=int, default=3, help="runs of each; the best counts")
-    ap.add_argument("--words-max", type=int, default=100_000, help="largest size for the word-level baseline")
+    ap.add_argument(
+        "--words-max", type=int, default=100_000, help="largest size for the word-level baseline"
+    )
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -211,8 +214,46 @@ def main() -> None:
             f"changes, {done['passages_moved']} moves; compare found {s['turns_only_a']} turns only "
             f"in A, {s['sentences_changed']} sentences changed, {s['passages_moved']} passages moved"
         )
+    print()
+    print(verdict(sizes, ours, align, theirs))
     print("\nedits made and found:")
     print("\n".join(notes))
+
+
+TARGET_SIZE = 100_000
+TARGET_RATIO = 5.0  # compare at least this many times faster than difflib at TARGET_SIZE words
+LINEAR = 2.25  # at most this time factor per doubling of the length counts as linear (2.00)
+
+
+def verdict(sizes: list[int], ours: list[float], align: list[float], theirs: list[float]) -> str:
+    """The issue's target, PASS or FAIL: at TARGET_SIZE words compare ≥ TARGET_RATIO times
+    faster than difflib, and linear growth (per doubling over all the sizes run)."""
+    lines = [
+        f"target (issue 6): at {TARGET_SIZE:,} words compare ≥ {TARGET_RATIO:g}x faster than "
+        f"difflib (difflib/compare ≥ {TARGET_RATIO:.2f}), and linear growth "
+        f"(x/2x ≤ {LINEAR:.2f} over {sizes[0]:,}..{sizes[-1]:,} words)"
+    ]
+    if TARGET_SIZE in sizes:
+        k = sizes.index(TARGET_SIZE)
+        ratio = theirs[k] / ours[k]
+        lines.append(
+            f"  speed:  difflib/compare {ratio:.2f} → {'PASS' if ratio >= TARGET_RATIO else 'FAIL'}"
+            f"   (the aligner alone: difflib/align {theirs[k] / align[k]:.2f})"
+        )
+    else:
+        lines.append(f"  speed:  not measured ({TARGET_SIZE:,} is not among --sizes)")
+    if len(sizes) > 1:
+        doublings = math.log2(sizes[-1] / sizes[0])
+        per = {
+            name: (times[-1] / times[0]) ** (1 / doublings)
+            for name, times in (("compare", ours), ("align", align), ("difflib", theirs))
+        }
+        lines.append(
+            f"  growth: compare x/2x {per['compare']:.2f} → "
+            f"{'PASS' if per['compare'] <= LINEAR else 'FAIL'}"
+            f"   (align {per['align']:.2f}, difflib {per['difflib']:.2f})"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -203,6 +203,63 @@ def test_formatting_is_ignored_unless_strict(seed_doc):
             assert normalise(op["a"]) == normalise(op["b"]), op
 
 
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize(
+    "b_name",
+    [
+        "sochi-edited.txt",
+        "sochi-moved.txt",
+        "sochi-formatting.html",
+        "sochi-relabelled.txt",
+        "sochi-without-pompeo.txt",
+    ],
+)
+def test_identical_texts_fast_path_agrees_with_folding_every_unit(
+    seed_doc, b_name, strict, monkeypatch
+):
+    # Units with the very same text are paired before anything is folded; with that pass
+    # off, every unit is folded and aligned on its key: the record must not change.
+    b = podium.analyze(CMP / b_name)
+    fast = compare(seed_doc, b, strict=strict)
+    monkeypatch.setattr(podium.compare, "identical_runs", lambda A, B: [])
+    assert compare(seed_doc, b, strict=strict) == fast
+
+
+def test_formatting_only_and_moved_next_to_identical_sentences(seed_doc):
+    # Sentences differing only in quotes or spacing, among identical ones, are formatting
+    # (not changed), a moved paragraph is moved, and folding every unit agrees.
+    text = SEED.read_text(encoding="utf-8")
+    edits = {
+        "and we’ll continue to discuss it.": "and we'll continue to discuss it.",
+        "Our sanctions have remained in place.": "Our  sanctions have  remained in place.",
+    }
+    for old, new in edits.items():
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    paras = text.split("\n")
+    (k,) = [k for k, p in enumerate(paras) if p.startswith("On Venezuela, we have disagreement.")]
+    paras.insert(k + 1, paras.pop(k))
+    b = podium.analyze("\n".join(paras), name="b.txt")
+    r = compare(seed_doc, b)
+    s = r["summary"]
+    assert s["formatting_only"] == 2 and s["passages_moved"] == 1
+    assert (s["sentences_only_a"], s["sentences_only_b"], s["sentences_changed"]) == (0, 0, 0)
+    formatting = [x for x in r["sentences"] if x["a"] != x["b"]]
+    assert len(formatting) == 2 and all(x["status"] == "same" for x in formatting)
+    # Two paragraphs swapped: the shorter one moved.
+    assert r["moved"][0]["text"].startswith("We also discussed the situation in Ukraine.")
+    strict = compare(seed_doc, b, strict=True)["summary"]
+    assert (strict["sentences_changed"], strict["formatting_only"]) == (2, 0)
+    import podium.compare as module
+
+    identical_runs = module.identical_runs
+    try:
+        module.identical_runs = lambda A, B: []
+        assert compare(seed_doc, b) == r
+    finally:
+        module.identical_runs = identical_runs
+
+
 def test_captions_without_labels_or_punctuation_still_align(seed_doc):
     body = re.sub(
         r"^(SECRETARY POMPEO|MODERATOR|QUESTION): ",
@@ -344,6 +401,49 @@ def check_diff(a: list[int], b: list[int]) -> list[tuple[int, int]]:
     assert all(a[i] == b[j] for i, j in m)
     assert all(i1 < i2 and j1 < j2 for (i1, j1), (i2, j2) in zip(m, m[1:], strict=False))
     return m
+
+
+def test_longest_increasing_run_is_patience_sorting():
+    # _lis takes increasing stretches in one step; it must pick the very run the plain
+    # patience algorithm picks (ties included), or alignments would change.
+    from podium.compare import _lis
+
+    rng = random.Random(11)
+    for _ in range(500):
+        values = [rng.randrange(60) for _ in range(rng.randrange(0, 80))]
+        if rng.random() < 0.5:  # mostly in order, as two versions of a text
+            values = sorted(values)
+            for _ in range(rng.randrange(0, 4)):
+                if values:
+                    values.insert(
+                        rng.randrange(len(values)), values.pop(rng.randrange(len(values)))
+                    )
+        assert _lis(values) == patience_lis(values), values
+
+
+def patience_lis(values: list[int]) -> list[int]:
+    """Positions of a longest strictly increasing run, one value at a time."""
+    from bisect import bisect_left
+
+    tails: list[int] = []
+    tail_at: list[int] = []
+    back = [-1] * len(values)
+    for n, v in enumerate(values):
+        if not tails or v > tails[-1]:
+            back[n] = tail_at[-1] if tail_at else -1
+            tails.append(v)
+            tail_at.append(n)
+            continue
+        k = bisect_left(tails, v)
+        tails[k] = v
+        tail_at[k] = n
+        back[n] = tail_at[k - 1] if k else -1
+    run = []
+    n = tail_at[-1] if tail_at else -1
+    while n >= 0:
+        run.append(n)
+        n = back[n]
+    return run[::-1]
 
 
 def test_word_ops_spans_point_into_the_texts():
