@@ -643,15 +643,6 @@ class Alignment:
         self.moved.discard(i)
         self.by_key.discard(i)
 
-    def identical(self, i: int) -> bool:
-        """Whether A's unit ``i`` is paired in place with a unit of the very same text."""
-        return (
-            self.b_of[i] >= 0
-            and i not in self.similarity
-            and i not in self.moved
-            and i not in self.by_key
-        )
-
     def paired_a(self) -> list[int]:
         """A indices with a pair, in order."""
         return list(compress(range(len(self.b_of)), map((0).__le__, self.b_of)))
@@ -673,7 +664,7 @@ def align_units(A: Version, B: Version, runs: list[Run]) -> Alignment:
     """Pairs of units: identical texts (``runs``, from ``identical_runs``), then
     equal keys inside the gaps, then moved copies, then similar units in gaps, then moved
     near-copies. Only units without an identical copy in order are folded (``Version.unit``):
-    equal texts have equal keys, so folding the rest could not pair them otherwise."""
+    equal texts have equal keys, so folding those too would pair them the same way."""
     n, m = len(A.text), len(B.text)
     key_runs = []
     for i1, i2, j1, j2 in run_gaps(runs, n, m):
@@ -1028,8 +1019,8 @@ def _covered_words(
     """Words of one version's paired units, each counted by its pair's similarity (``scored``:
     index and similarity of the pairs that are not 1.0)."""
     paired = sum(compress(words, map((0).__le__, partner)))
-    scored = list(scored)
-    return paired - sum(words[k] for k, _ in scored) + sum(s * words[k] for k, s in scored)
+    pairs = list(scored)
+    return paired - sum(words[k] for k, _ in pairs) + sum(s * words[k] for k, s in pairs)
 
 
 def _weight(A: Version, B: Version, al: Alignment, i: int) -> float:
@@ -1202,7 +1193,8 @@ def _sentence_records(
                 j += 1
             if j == p:  # (j > p only past a pair out of order)
                 j += 1
-            if i not in scored and i not in by_key:  # identical texts, in place: most units
+            # Not moved, scored or paired by key: the very same text, in place (most units).
+            if i not in scored and i not in by_key:
                 append(
                     {
                         "status": "same",
