@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +66,29 @@ def _alternation(phrases: tuple[str, ...]) -> str:
     return "|".join(re.escape(p).replace("'", "['’]").replace(r"\ ", r"\s+") for p in ordered)
 
 
+def _trie_alternation(phrases: tuple[str, ...]) -> str:
+    """The strings of ``_alternation(phrases)`` as one regex that shares the phrases' common
+    starts ("could you tell us|could you explain" → "could you (?:tell us|explain)"): the engine
+    tries a handful of branches at a position instead of every phrase. For patterns whose
+    match is only tested, not read: which phrase matches first may differ."""
+    trie: dict[str, dict] = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            atom = "['’]" if ch == "'" else r"\s+" if ch == " " else re.escape(ch)
+            node = node.setdefault(atom, {})
+        node[""] = {}  # a phrase ends here
+
+    def branch(node: dict[str, dict]) -> str:
+        alts = [atom + branch(child) for atom, child in node.items() if atom]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(trie)
+
+
 # -- static patterns ------------------------------------------------------------------------
 
 _HON = r"(?:Mr|Ms|Mrs|Madam|Madame|Dr|Sir)\.?"
@@ -85,6 +110,16 @@ _THANKS = re.compile(
     r"all right|sorry)\b)[^?]{0,60}$",
     re.I,
 )
+
+
+def _is_thanks(seg: str) -> bool:
+    # After a word character, a match of _THANKS is a greeting of 14 characters at most and
+    # 60 more (and a final newline): most sentences are longer, and need no regex.
+    if len(seg) > 75 and (seg[0].isalnum() or seg[0] == "_"):
+        return False
+    return _THANKS.match(seg) is not None
+
+
 _CLOSING = re.compile(
     r"^\W*(?:(?:well|okay|ok|all right|so|and)\W+)?(?:thank you|thanks|good (?:morning|afternoon|evening|night)|"
     r"hi|hello|bye|goodbye)\b(?!\s+(?:\w+\s+)?(?:for\s+)?(?:the|your|that|this)\s+question)[^?]{0,160}$",
@@ -116,11 +151,24 @@ _ORDINAL_POINTER = re.compile(
 )
 _COLON = re.compile(r":\s+(?=\S)")
 _QUESTION_WORD = re.compile(r"\bquestions?\b", re.I)
+
+
+def _says_question(text: str) -> bool:
+    # "que" in lower case is in every match of _QUESTION_WORD (in any case; an "s" or "i" of
+    # the rest may be another letter that folds to it): most turns need no regex
+    return "que" in text.lower() and _QUESTION_WORD.search(text) is not None
+
+
 _CALL = re.compile(
     r"^\W*(?:(?:yes|yeah|okay|ok|sure|all right|please)\W+)*(?:go ahead|next question|you have the floor|"
     r"(?:[A-Z][a-z]+\W+)?(?:go ahead|please))\W*(?:[A-Z][a-z]+)?\W*$",
     re.I,
 )
+# (?i:to|for) spelled so that the pattern opens with a character class: the regex engine
+# then skips straight to the t's and f's instead of trying the words at every position.
+_TO_OR_FOR = r"[TtFf](?:(?<=[Tt])[Oo]|(?<=[Ff])[Oo][Rr])"
+
+
 @functools.lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     """Regexes built from the cue file (compiled once)."""
@@ -133,7 +181,15 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # What every explicit cue contains: "to"/"for", then a capital (after "the" or not)
         # or a group ("both ministers"); a cheap test before the full pattern.
         "explicit_hint": re.compile(
-            rf"(?i:to|for)\s+(?:(?i:(?:the\s+)?(?:{group}))\b|(?i:you(?:\s+too)?\s*,)|(?:(?i:the)\s+)?[A-Z])"
+            rf"{_TO_OR_FOR}\s+(?:(?i:(?:the\s+)?(?:{group}))\b|(?i:you(?:\s+too)?\s*,)|(?:(?i:the)\s+)?[A-Z])"
+        ),
+        # Closer to the explicit pattern, each opening with a class (see _TO_OR_FOR): "to"/"for",
+        # a name and the end of a clause; "you, <name>"; "question(s)/one (is) to/for <name>".
+        "explicit_near": re.compile(
+            rf"{_TO_OR_FOR}\s+(?:{who}(?=\s*[,:.?;]|\s*$)|(?i:you(?:\s+too)?\s*,))"
+        ),
+        "explicit_near_q": re.compile(
+            rf"[QqOo](?:(?<=[Qq])uestions?|(?<=[Oo])ne)\s+(?:is\s+)?(?:to|for)\s+{who}"
         ),
         "group": re.compile(rf"^(?:the\s+)?(?:{group})$", re.I),
         "explicit": re.compile(
@@ -147,7 +203,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "asks": re.compile(
             _LEAD
             + voc
-            + rf"(?i:(?:please\s+)?(?:{_alternation(cues['indirect'] + cues['request'])}))\b"
+            + rf"(?i:(?:please\s+)?(?:{_trie_alternation(cues['indirect'] + cues['request'])}))\b"
         ),
         "pointer": re.compile(
             r"^(?:\([^)]*\)\s*)*(?:(?:and|so|now|then|but|well|okay|first|second|finally)\s*,?\s+)*"
@@ -162,7 +218,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "split": re.compile(
             r"^(?:\([^)]*\)\s*)*(?:(?:and|so|now|then|but|well|okay)\s*,?\s+)*"
-            rf"(?:{_alternation(multi)})\b",
+            rf"(?:{_trie_alternation(multi)})\b",
             re.I,
         ),
     }
@@ -185,7 +241,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cluster:
     turn: str
     addressees: list[str]
@@ -204,6 +260,7 @@ class _People:
     skip: frozenset[str]
     by_id: dict[str, Speaker]
     resolved: dict[str, list[str]] = field(default_factory=dict)
+    own: dict[str, set[str]] = field(default_factory=dict)  # see own_names
 
     @classmethod
     def of(cls, doc: Transcript) -> _People:
@@ -212,16 +269,24 @@ class _People:
         title_words: dict[str, list[str]] = {}
         skip: set[str] = set()
         for s in doc.speakers:
-            words = set(fold(s.name or "").split())
-            title = fold(s.title or "").split()
+            words = set(fold(s.name).split()) if s.name else set()
+            title = fold(s.title).split() if s.title else []
             for label in s.labels:
-                words.update(w for w in fold(label).split() if w not in title)
-            words = {w for w in words if len(w) > 2 and w not in STOP}
+                words.update(set(fold(label).split()).difference(title))
+            words = {w for w in words.difference(STOP) if len(w) > 2}
             skip.update(words)
             if s.role == "principal":
                 name_words[s.id] = words
                 title_words[s.id] = title
         return cls(principals, name_words, title_words, frozenset(skip), {s.id: s for s in doc.speakers})
+
+    def own_names(self, speaker_id: str) -> set[str]:
+        """The folded name and outlet of a speaker, which a reporter's turn may say (kept: a
+        reporter asks several times)."""
+        if speaker_id not in self.own:
+            q = self.by_id.get(speaker_id)
+            self.own[speaker_id] = {fold(x) for x in (q.name, q.outlet) if q and x}
+        return self.own[speaker_id]
 
     def resolve(self, phrase: str) -> list[str]:
         """Speaker ids a cue phrase ("Secretary Pompeo", "Mr. Foreign Minister") names."""
@@ -264,8 +329,11 @@ def _find_cue(text: str, people: _People) -> tuple[list[str], str] | None:
     """The addressees a sentence names, with the words that decided them."""
     pats = _patterns()
     found: tuple[list[str], str] | None = None
-    hits = pats["explicit"].finditer(text) if pats["explicit_hint"].search(text) else ()
-    for m in hits:
+    # the full pattern has no prefix the engine can skip to: two cheaper necessary tests first
+    likely = pats["explicit_hint"].search(text) and (
+        pats["explicit_near"].search(text) or pats["explicit_near_q"].search(text)
+    )
+    for m in pats["explicit"].finditer(text) if likely else ():
         who = m.group("who") or m.group("who2") or m.group("who3")
         ids = people.resolve(who)
         if ids:
@@ -276,7 +344,12 @@ def _find_cue(text: str, people: _People) -> tuple[list[str], str] | None:
         return found
     if "," not in text:
         return found  # every vocative is set off by a comma
-    vocatives = (_VOC_HON, _VOC_END, _VOC_NAME) if _HON_HINT.search(text) else (_VOC_NAME,)
+    # every match of _HON_HINT holds one of these substrings, which most sentences lack: they
+    # settle those before any regex runs
+    honorific = (
+        "Mr" in text or "Ms" in text or "Dr" in text or "Madam" in text or "Sir" in text
+    ) and _HON_HINT.search(text)
+    vocatives = (_VOC_HON, _VOC_END, _VOC_NAME) if honorific else (_VOC_NAME,)
     for rx in vocatives:
         m = rx.search(text)
         if m:
@@ -289,13 +362,16 @@ def _find_cue(text: str, people: _People) -> tuple[list[str], str] | None:
     return found
 
 
-def _asks(seg: str) -> str | None:
-    """The form of question a segment asks, or None."""
-    core = seg.rstrip(" \"'”’)]")
-    if core.endswith("?"):
+def _form(seg: str) -> str | None:
+    """The form of question a segment of a question turn asks, or None for context."""
+    marked = "?" in seg
+    if not marked and (_is_thanks(seg) or _cut_off(seg)):
+        return None  # thanks, or a question cut off before it was asked ("I wanted to ask —")
+    if _PHATIC.match(seg):
+        return None  # "Can you hear me?" on a call asks nothing of substance
+    if marked and seg.rstrip(" \"'”’)]").endswith("?"):
         return "direct"
-    m = _patterns()["asks"].match(seg)
-    if m:
+    if _patterns()["asks"].match(seg):
         return "indirect"
     return None
 
@@ -308,8 +384,11 @@ def exchanges(doc: Transcript, ctx: Context) -> None:
     roles = {s.id: s.role for s in doc.speakers}
     people = _People.of(doc)
     by_turn: dict[str, list[Sentence]] = {}
-    for s in doc.sentences:
-        by_turn.setdefault(s.turn, []).append(s)
+    for turn_id, sentences in itertools.groupby(doc.sentences, key=operator.attrgetter("turn")):
+        if turn_id in by_turn:
+            by_turn[turn_id].extend(sentences)
+        else:
+            by_turn[turn_id] = list(sentences)
 
     # 1. Group turns into exchanges.
     groups: list[dict[str, Any]] = []
@@ -320,9 +399,9 @@ def exchanges(doc: Transcript, ctx: Context) -> None:
     for turn in doc.turns:
         role = roles.get(turn.speaker, "other")
         if role == "journalist":
-            segs = _question_segments(doc, turn, by_turn.get(turn.id, []))
+            segs, asked = _question_segments(doc, turn, by_turn.get(turn.id, []))
             # a turn cut off mid-question ("Just to follow up on the aid bill —") asks too
-            asks = any(form for *_, form in segs) or bool(_cut_off(turn.text))
+            asks = asked or _cut_off(turn.text)
             how = _follows_up(turn, last_question, current, people) if current else None
             if not asks and how is None:
                 continue  # asks nothing: no exchange, and it breaks nothing
@@ -352,14 +431,14 @@ def exchanges(doc: Transcript, ctx: Context) -> None:
                 current["handovers"][turn.id] = handover
             handover = None
             last_question = turn
-            asked_before = any(form for *_, form in segs)
+            asked_before = asked
         else:
             if role == "principal" and current is not None:
                 current["answers"].append(turn)
             # "The next question is for the Federal Chancellor. ARD, please.": from the
             # moderator, or a principal chairing, the addressee of the next question
             if role == "moderator" or (
-                role == "principal" and len(turn.text) < 240 and _QUESTION_WORD.search(turn.text)
+                role == "principal" and len(turn.text) < 240 and _says_question(turn.text)
             ):
                 found = _find_cue(turn.text, people)
                 handover = (found[0], f"{role}: {found[1]}") if found else None
@@ -384,11 +463,15 @@ _PERMISSION = re.compile(
 _SAME = "same questioner"
 _CONTINUES = "continues the interrupted question"
 _DASHES = ("—", "–", "--", "...", "…")
+_CLOSING_QUOTES = ('"', "”", "’")
 
 
 def _cut_off(text: str) -> bool:
     """Whether a turn or segment stops mid-sentence with a dash or an ellipsis."""
-    return text.rstrip().rstrip('"”’').rstrip().endswith(_DASHES)
+    text = text.rstrip()
+    if text[-1:] in _CLOSING_QUOTES:  # (a tuple: "" is not in it)
+        text = text.rstrip('"”’').rstrip()
+    return text.endswith(_DASHES)
 
 
 _DASH_START = re.compile(r"^(?:\s*\([^)]*\))*\s*(?:[—–]|--|\.\.\.|…)")
@@ -403,15 +486,30 @@ def _follows_up(
     if turn.speaker in current["questioners"]:
         return _SAME
     answers = current["answers"]
-    if last is not None and (_DASH_START.match(turn.text) or _cut_off(last.text)):
+    if last is not None and (_opens_with_dash(turn.text) or _cut_off(last.text)):
         if all(_is_backchannel(a) for a in answers if a.start > last.start):
             return _CONTINUES
     speaker = people.by_id.get(turn.speaker)
     if answers and speaker is not None and not speaker.name and not speaker.outlet:
-        m = _patterns()["follow_up"].match(_PAREN_LEAD.sub("", turn.text, count=1))
+        m = _patterns()["follow_up"].match(_without_lead_note(turn.text))
         if m:
             return f"follow-up '{m.group(0).strip(' —–-')}'"
     return None
+
+
+def _opens_with_dash(text: str) -> bool:
+    # _DASH_START opens with a space, a note's "(" or the dash: a look at the first character
+    # spares the regex for most turns
+    first = text[:1]
+    return (first in "(—–-.…" or first.isspace()) and _DASH_START.match(text) is not None
+
+
+def _without_lead_note(text: str) -> str:
+    """``text`` less a leading note such as "(Via interpreter)"."""
+    first = text[:1]
+    if first in "([" or first.isspace():  # what _PAREN_LEAD opens with
+        return _PAREN_LEAD.sub("", text, count=1)
+    return text
 
 
 def _is_backchannel(turn: Turn) -> bool:
@@ -420,38 +518,40 @@ def _is_backchannel(turn: Turn) -> bool:
 
 def _question_segments(
     doc: Transcript, turn: Turn, sentences: list[Sentence]
-) -> list[tuple[int, int, str | None]]:
-    """(start, end, form) of every segment of a question turn; form is None for context."""
+) -> tuple[list[tuple[int, int, str | None]], bool]:
+    """(start, end, form) of every segment of a question turn, form None for context; and
+    whether any asks."""
     text = doc.text
     segs: list[tuple[int, int, str | None]] = []
+    asking: list[int] = []  # the indices of the segments that ask
     if not sentences:
         sentences = [Sentence("", turn.id, turn.start, turn.end, turn.text)]
     for s in sentences:
-        parts = [(s.start, s.end)]
-        m = _COLON.search(s.text)
+        parts: tuple[tuple[int, int], ...] = ((s.start, s.end),)
+        m = _COLON.search(s.text) if ":" in s.text else None
         if m:
             head = s.text[: m.start()]
             if _QUESTION_WORD.search(head) or _patterns()["explicit"].search(head + ":"):
-                parts = [(s.start, s.start + m.start() + 1), (s.start + m.end(), s.end)]
+                parts = ((s.start, s.start + m.start() + 1), (s.start + m.end(), s.end))
         for a, b in parts:
             a, b = _trim(text, a, b)
             if b <= a:
                 continue
-            seg = text[a:b]
-            if (_THANKS.match(seg) or _cut_off(seg)) and "?" not in seg:
-                form = None  # thanks, or a question cut off before it was asked ("I wanted to ask —")
-            elif _PHATIC.match(seg):
-                form = None  # "Can you hear me?" on a call asks nothing of substance
-            else:
-                form = _asks(seg)
+            form = _form(text[a:b])
+            if form:
+                asking.append(len(segs))
             segs.append((a, b, form))
     # "Can I follow up on that?" only asks leave to ask: context when a question follows
-    asking = [i for i, (*_, form) in enumerate(segs) if form]
     for i in asking[:-1]:
         a, b, _ = segs[i]
         if _PERMISSION.match(text, a, b):
             segs[i] = (a, b, None)
-    return segs
+    return segs, bool(asking)  # (the last that asks still does)
+
+
+def _names_any(seg: str, folded_names: set[str]) -> bool:
+    folded = fold(seg)
+    return any(name and name in folded for name in folded_names)
 
 
 def _build(
@@ -462,11 +562,11 @@ def _build(
     xid: str,
 ):
     text = doc.text
-    answers: list[tuple[Turn, list[tuple[int, int]]]] = []
+    answers: list[tuple[Turn, tuple[int, int]]] = []  # with the span of their units
     for t in g["answers"]:
-        units = _units(doc, t, by_turn.get(t.id, []), cut=False)
-        if units:
-            answers.append((t, units))
+        span = _answer_span(text, t)
+        if span is not None:
+            answers.append((t, span))
     answerers: list[str] = []
     for t, _ in answers:
         if t.speaker not in answerers:
@@ -479,12 +579,10 @@ def _build(
         default = ([], "")
 
     # Sub-questions, grouped in clusters.
-    by_id = people.by_id
     clusters: list[_Cluster] = []
     counter = 0
     for turn, segs in g["questions"]:
-        q = by_id.get(turn.speaker)
-        own = {fold(x) for x in (q.name, q.outlet) if q and x}
+        own = people.own_names(turn.speaker)
         start = g["handovers"].get(turn.id, default)
         addressees, cues = start[0], [start[1]] * len(start[0])
         context: list[str] = []
@@ -496,7 +594,7 @@ def _build(
                 addressees, cues = found[0], [found[1]] * len(found[0])
                 open_cluster = None
             if form is None:
-                if _THANKS.match(seg) or any(o and o in fold(seg) for o in own):
+                if _is_thanks(seg) or (own and _names_any(seg, own)):
                     continue
                 context.append(seg)
                 open_cluster = None
@@ -512,8 +610,10 @@ def _build(
                 if s.start >= b:
                     break
                 if a < s.end:
-                    places += [p for p in s.places if p not in places]
-                    issues += [i for i in s.issues if i not in issues]
+                    if s.places:
+                        places += [p for p in s.places if p not in places]
+                    if s.issues:
+                        issues += [i for i in s.issues if i not in issues]
             open_cluster.subs.append(
                 {
                     "id": f"{xid}.q{counter}",
@@ -542,7 +642,7 @@ def _build(
             runs[-1][1] = q.start
         else:
             runs.append([q.start, q.start])
-    for t, units in answers:
+    for t, span in answers:
         before: list[_Cluster] = []
         # the last run before the answer that asks something ("But that sounds like ..."
         # asks nothing itself: its answer goes on answering the question before it)
@@ -555,9 +655,10 @@ def _build(
             continue
         if len(mine) == 1:
             # One question (cluster) before this answer: the whole answer is its answer.
-            _attach(t, [(units[0][0], units[-1][1])], [[(0, "single question")]], mine, text)
+            for s in mine[0].subs:
+                s["answers"].append(_answer(t, span[0], span[1], text, "single question"))
         else:
-            units = _units(doc, t, by_turn.get(t.id, []), cut=True)
+            units = _units(doc, t, by_turn.get(t.id, []))
             for c in mine:  # content words, needed only to tell several questions apart
                 if not c.tokens:
                     c.tokens = content_stems(" ".join(c.context + [q["text"] for q in c.subs]), people.skip)
@@ -579,18 +680,50 @@ def _build(
     }
 
 
-def _units(
-    doc: Transcript, turn: Turn, sentences: list[Sentence], cut: bool
-) -> list[tuple[int, int]]:
+def _unit(text: str, a: int, b: int) -> tuple[int, int] | None:
+    """``text[a:b]`` trimmed, or None if nothing is left or it is a closing or a call on the
+    next reporter."""
+    x, y = _trim(text, a, b)
+    if y <= x:
+        return None
+    if y - x <= 240:  # closings and calls are short: most paragraphs need no regex
+        seg = text[x:y]
+        if _CLOSING.match(seg) or _is_call(seg):
+            return None
+    return x, y
+
+
+def _answer_span(text: str, turn: Turn) -> tuple[int, int] | None:
+    """From the start of the first unit of an answer turn to the end of its last (see
+    ``_units``; None if it has none), looked for from both ends: the paragraphs between need
+    no look."""
+    body, base = turn.text, turn.start
+    a = 0
+    while True:
+        nl = body.find("\n", a)
+        b = len(body) if nl < 0 else nl
+        first = _unit(text, base + a, base + b)
+        if first is not None:
+            break
+        if nl < 0:
+            return None
+        a = nl + 1
+    end = len(body)
+    while end > b:  # the paragraphs after the first unit's, from the last
+        nl = body.rfind("\n", b, end)
+        last = _unit(text, base + nl + 1, base + end)
+        if last is not None:
+            return first[0], last[1]
+        end = nl
+    return first
+
+
+def _units(doc: Transcript, turn: Turn, sentences: list[Sentence]) -> list[tuple[int, int]]:
     """Paragraphs of an answer turn (less closings and calls on the next reporter), cut
-    again, with ``cut``, before a sentence that opens with a pointer."""
+    again before a sentence that opens with a pointer."""
     text = doc.text
     split = _patterns()["split"]
-    cuts = (
-        {s.start for s in sentences if _ORDINAL_POINTER.match(s.text) or split.match(s.text)}
-        if cut
-        else ()
-    )
+    cuts = {s.start for s in sentences if _ORDINAL_POINTER.match(s.text) or split.match(s.text)}
     units: list[tuple[int, int]] = []
     pos = turn.start
     for line in turn.text.split("\n"):
@@ -600,10 +733,9 @@ def _units(
             continue
         inner = sorted(c for c in cuts if a < c < b) if cuts else []
         for c in [*inner, b]:
-            x, y = _trim(text, a, c)
-            # closings and calls are short: most paragraphs need no regex
-            if y > x and (y - x > 240 or not (_CLOSING.match(text[x:y]) or _is_call(text[x:y]))):
-                units.append((x, y))
+            unit = _unit(text, a, c)
+            if unit is not None:
+                units.append(unit)
             a = c
     return units
 
@@ -611,9 +743,19 @@ def _units(
 def _is_call(seg: str) -> bool:
     if len(seg) > 160:  # a call on the next reporter is short; most units are not
         return False
-    return bool(_CALL.match(seg)) or (
-        len(seg.split()) <= 15 and "?" not in seg and bool(_CALL_UNIT.search(seg))
+    return _calls_next(seg) or (
+        "?" not in seg and len(seg.split()) <= 15 and bool(_CALL_UNIT.search(seg))
     )
+
+
+def _calls_next(seg: str) -> bool:
+    # Every match of _CALL says "go ahead", "please", "next question" or "you have the floor":
+    # in lower case it holds "ahead", "plea", "que" or "floor" (an "s" or "i" may be another
+    # letter that folds to it), which most units do not.
+    low = seg.lower()
+    if "ahead" in low or "plea" in low or "que" in low or "floor" in low:
+        return _CALL.match(seg) is not None
+    return False
 
 
 def _link(
@@ -683,19 +825,21 @@ def _attach(turn: Turn, units, links, clusters: list[_Cluster], text: str) -> No
     for ci, c in enumerate(clusters):
         for a, b, cues in _runs(units, links, ci):
             for s in c.subs:
-                s["answers"].append(
-                    {
-                        "speaker": turn.speaker,
-                        "turn": turn.id,
-                        "start": a,
-                        "end": b,
-                        "text": text[a:b],
-                        "cue": "; ".join(cues),
-                        "clarity": None,
-                        "evasion": None,
-                        "confidence": None,
-                    }
-                )
+                s["answers"].append(_answer(turn, a, b, text, "; ".join(cues)))
+
+
+def _answer(turn: Turn, a: int, b: int, text: str, cue: str) -> dict[str, Any]:
+    return {
+        "speaker": turn.speaker,
+        "turn": turn.id,
+        "start": a,
+        "end": b,
+        "text": text[a:b],
+        "cue": cue,
+        "clarity": None,
+        "evasion": None,
+        "confidence": None,
+    }
 
 
 def _runs(units, links, ci: int) -> list[tuple[int, int, list[str]]]:
