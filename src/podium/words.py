@@ -14,7 +14,8 @@ import re
 
 __all__ = ["STOP", "content_stems", "cue_text", "lowered", "present", "stem"]
 
-_WORD = re.compile(r"[a-z][a-z'’]+")
+# Words of three letters or more: shorter ones are no content words.
+_WORD = re.compile(r"[a-z][a-z'’]{2,}")
 _SUFFIXES = (
     "ations", "ation", "ians", "ian", "ings", "ing", "ments", "ment", "ies", "ia", "ed", "es",
     "s", "ly", "an",
@@ -62,13 +63,14 @@ def stem(word: str) -> str:
 @functools.lru_cache(maxsize=8192)
 def content_stems(text: str, skip: frozenset[str] = frozenset()) -> frozenset[str]:
     """The stems of ``text``'s content words (not in ``STOP`` nor ``skip``, three letters or more)."""
-    words = set(_WORD.findall(text.lower()))  # each distinct word stemmed once
-    if "’" in text:
-        words = {w.replace("’", "'") for w in words}
+    low = text.lower()
+    if "’" in low:
+        low = low.replace("’", "'")
+    words = set(_WORD.findall(low))  # each distinct word stemmed once
     words -= STOP
     if skip:
         words -= skip
-    return frozenset(stem(w) for w in words if len(w) > 2)
+    return frozenset(map(stem, words))
 
 
 def lowered(text: str) -> str:
@@ -79,6 +81,9 @@ def lowered(text: str) -> str:
     return low
 
 
+# The clarity and events stages both read a whole document's cue text: the second gets the
+# first's (a string's hash is kept, so the lookup costs little once hashed).
+@functools.lru_cache(maxsize=1)
 def cue_text(text: str) -> str:
     """The text cue phrases are matched in: ``lowered``, curly apostrophes as ', one line."""
     return lowered(text).replace("’", "'").replace("‘", "'").replace("\n", " ")

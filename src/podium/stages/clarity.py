@@ -246,9 +246,10 @@ def cues() -> tuple[Cue, ...]:
 
 
 @functools.lru_cache(maxsize=1)
-def _cue_index() -> tuple[Any, tuple[Cue, ...], tuple[Cue, ...]]:
+def _cue_index() -> tuple[Any, tuple[Cue, ...], re.Pattern[str] | None, tuple[Cue, ...]]:
     """An automaton over the cues' anchor words, the cues tied to the answer's opening
-    (``^``), and the cues with no sure anchor (searched in the opening only)."""
+    (``^``) with one regex that tries them all (see ``_all_at_once``), and the cues with no
+    sure anchor (searched in the opening only)."""
     automaton = ahocorasick.Automaton()
     by_anchor: dict[str, list[Cue]] = {}
     opening, free = [], []
@@ -264,7 +265,23 @@ def _cue_index() -> tuple[Any, tuple[Cue, ...], tuple[Cue, ...]]:
         automaton.add_word(anchor, (anchor, tuple(group)))
     if by_anchor:
         automaton.make_automaton()
-    return (automaton if by_anchor else None), tuple(opening), tuple(free)
+    return (automaton if by_anchor else None), tuple(opening), _all_at_once(opening), tuple(free)
+
+
+def _all_at_once(opening: list[Cue]) -> re.Pattern[str] | None:
+    """One regex that matches where every cue of ``opening`` matches, each cue's match in its
+    own group: ``(?:(?=(?P<c0>...))|)(?:(?=(?P<c1>...))|)...``. A lookahead finds the match
+    the cue's regex would, and an empty branch stands in when it fails, so the whole always
+    matches: one call instead of one per cue. None when a cue's regex has groups or flags of
+    its own (numbering, back-references and global flags would not carry over)."""
+    plain = re.compile("").flags
+    if not opening or any(c.regex.groups or c.regex.flags != plain for c in opening):
+        return None
+    return re.compile(
+        "".join(f"(?:(?=(?P<c{i}>{c.regex.pattern}))|)" for i, c in enumerate(opening))
+    )
+
+
 # -- lexical features ----------------------------------------------------------------------
 
 
@@ -283,12 +300,17 @@ _YESNO_Q = re.compile(
 )
 
 
+# Up to the last sentence break ([.?!:] and space): greedy, so it backs off from the end.
+_BEFORE_LAST_SENTENCE = re.compile(r".*[.?!:]\s+", re.S)
+
+
 @functools.lru_cache(maxsize=4096)
 def is_yes_no_question(question: str) -> bool:
     # The last sentence of the sub-question is usually the question itself.
-    parts = [p for p in re.split(r"(?<=[.?!:])\s+", question.strip()) if p]
-    last = parts[-1] if parts else question
-    return bool(_YESNO_Q.match(last)) or bool(_YESNO_Q.match(question))
+    stripped = question.strip()
+    m = _BEFORE_LAST_SENTENCE.match(stripped)
+    last = stripped[m.end() :] if m else (stripped or question)
+    return bool(_YESNO_Q.match(last)) or (last is not question and bool(_YESNO_Q.match(question)))
 
 
 # -- the judgment --------------------------------------------------------------------------
@@ -303,18 +325,28 @@ _RELATED = 0.25
 
 
 def _judgment(evasion: str, confidence: float, cue: str) -> Judgment:
-    return Judgment(CLARITY_OF[evasion], evasion, round(max(0.0, min(1.0, confidence)), 2), cue)
+    return Judgment(CLARITY_OF[evasion], evasion, _clamped(confidence), cue)
+
+
+@functools.lru_cache(maxsize=1024)  # few distinct values; round() to digits is slow
+def _clamped(confidence: float) -> float:
+    return round(max(0.0, min(1.0, confidence)), 2)
 
 
 def cue_hits(text: str, low: str, start: int, end: int) -> list[tuple[Cue, int, int, str]]:
     """Every cue in the answer ``text[start:end]`` (``low`` is ``cue_text(text)``), once, with
     where it matched and the answer's own words."""
-    automaton, opening, free = _cue_index()
+    automaton, opening, at_once, free = _cue_index()
     hits = []
-    for c in opening:
-        m = c.regex.match(low, start, end)
-        if m is not None:
-            hits.append((c, m.start(), m.end(), text[m.start() : m.end()].strip()))
+    if at_once is None:
+        for c in opening:
+            m = c.regex.match(low, start, end)
+            if m is not None:
+                hits.append((c, m.start(), m.end(), text[m.start() : m.end()].strip()))
+    elif (m := at_once.match(low, start, end)) is not None and m.lastindex is not None:
+        for c, (a, b) in zip(opening, m.regs[1:], strict=True):
+            if a >= 0:
+                hits.append((c, a, b, text[a:b].strip()))
     head = min(end, start + _HEAD)
     for c in free:
         m = _find(c.regex, low, start, head)
@@ -363,13 +395,48 @@ def judge_span(
     end: int,
     hits: list[tuple[Cue, int, int, str]],
 ) -> Judgment:
-    """Judge the answer ``text[start:end]`` given its cue ``hits`` (see ``judge``)."""
+    """Judge the answer ``text[start:end]`` given its cue ``hits`` (see ``judge``; ``low`` is
+    ``cue_text(text)``)."""
+    return _judgment(*_verdict(_Question(question), low, start, end, hits))
+
+
+class _Question:
+    """A sub-question as judged: its words, and their content stems and whether it asks yes
+    or no, worked out when a judgment first needs them (a strong cue decides without)."""
+
+    __slots__ = ("text", "_stems", "_yes_no")
+
+    def __init__(self, text: str, stems: frozenset[str] | None = None) -> None:
+        self.text = text
+        self._stems = stems
+        self._yes_no: bool | None = None
+
+    @property
+    def stems(self) -> frozenset[str]:
+        if self._stems is None:
+            self._stems = content_stems(self.text)
+        return self._stems
+
+    @property
+    def yes_no(self) -> bool:
+        if self._yes_no is None:
+            self._yes_no = is_yes_no_question(self.text)
+        return self._yes_no
+
+    def overlap(self, low: str, start: int, end: int) -> float:
+        """Share of the content stems used in the answer ``low[start:end]`` (0 with none)."""
+        q = self.stems
+        return len(present(low, q, start, end)) / len(q) if q else 0.0
+
+
+def _verdict(
+    question: _Question, low: str, start: int, end: int, hits: list[tuple[Cue, int, int, str]]
+) -> tuple[str, float, str]:
+    """``judge_span``'s evasion, unclamped confidence and cue. Words are counted by spaces:
+    ``cue_text`` made every newline one."""
     if end <= start:
-        return _judgment("declining_to_answer", 0.3, "empty answer")
-    n_words = low.count(" ", start, end) + low.count("\n", start, end) + 1
-    q = content_stems(question)
-    ov = len(present(low, q, start, end)) / len(q) if q else 0.0
-    yes_no = is_yes_no_question(question)
+        return "declining_to_answer", 0.3, "empty answer"
+    ov: float | None = None  # the overlap with the question, when first needed
 
     best: tuple[float, Cue, str] | None = None
     for c, m_start, m_end, matched in hits:
@@ -382,42 +449,59 @@ def judge_span(
             rest = _SENTENCE_END.split(low[m_end : min(end, m_end + 200)], 1)[0]
             if _BUT.search(rest):
                 score *= 0.6
-            after = low.count(" ", m_end, end) + low.count("\n", m_end, end)
-            if after > 60 and ov >= _RELATED:
-                score *= 0.7 if ov < _CLEAR else 0.5
-            elif after > 150:
-                score *= 0.8
-        if c.evasion == "explicit" and not yes_no and c.pattern.startswith("re:^"):
+            after = low.count(" ", m_end, end)
+            if after > 60:
+                if ov is None:
+                    ov = question.overlap(low, start, end)
+                if ov >= _RELATED:
+                    score *= 0.7 if ov < _CLEAR else 0.5
+                elif after > 150:
+                    score *= 0.8
+        if c.evasion == "explicit" and c.pattern.startswith("re:^") and not question.yes_no:
             score *= 0.6
         if best is None or score > best[0]:
             best = (score, c, matched)
 
     if best is not None and best[0] >= 0.45:
         score, c, matched = best
-        return _judgment(c.evasion, 0.35 + 0.6 * score, matched)
+        return c.evasion, 0.35 + 0.6 * score, matched
 
-    if n_words <= 5:
+    if low.count(" ", start, end) < 5:  # five words or fewer
         # a terse reply with no evasion cue ("Of course.", "Not yet.") is usually a direct one
-        return _judgment("explicit", 0.5, "short reply without an evasion cue")
-    # a yes/no question answered without a yes or a no needs more of its words back
-    if ov >= (_CLEAR_YES_NO if yes_no else _CLEAR):
-        return _judgment("explicit", 0.4 + 0.3 * ov, f"overlap {ov:.2f} with the question")
+        return "explicit", 0.5, "short reply without an evasion cue"
+    if ov is None:
+        ov = question.overlap(low, start, end)
+    # a yes/no question answered without a yes or a no needs more of its words back (asked
+    # only between the two thresholds: above both, or below both, the answer is the same)
+    if ov >= _CLEAR_YES_NO or (ov >= _CLEAR and not question.yes_no):
+        return "explicit", 0.4 + 0.3 * ov, f"overlap {ov:.2f} with the question"
     if ov >= _RELATED:
-        return _judgment("implicit", 0.4, f"overlap {ov:.2f} with the question")
-    return _judgment("dodging", 0.4 + 0.2 * (_RELATED - ov), f"overlap {ov:.2f} with the question")
+        return "implicit", 0.4, f"overlap {ov:.2f} with the question"
+    return "dodging", 0.4 + 0.2 * (_RELATED - ov), f"overlap {ov:.2f} with the question"
 
 
 # -- the stage -----------------------------------------------------------------------------
 
 
-def _question_of(sq: dict[str, Any]) -> str:
+def _question_of(sq: dict[str, Any]) -> _Question:
     """The words a sub-question is judged on: its own, with its preamble when it says little
     by itself ("What are those things?")."""
     own = sq.get("text") or ""
     context = sq.get("context") or ""
-    if context and len(content_stems(own)) < 3:
-        return f"{context} {own}"
-    return own
+    if not context:
+        return _Question(own)
+    stems = content_stems(own)
+    if len(stems) < 3:
+        # no word runs across the joining space: the stems of the parts make the whole's
+        return _Question(f"{context} {own}", content_stems(context) | stems)
+    return _Question(own, stems)
+
+
+def _is_span(text: str, a: int, b: int, part: Any) -> bool:
+    """Whether ``text[a:b] == part``, compared in place (answers are long)."""
+    if isinstance(part, str) and 0 <= a <= b <= len(text):
+        return len(part) == b - a and text.startswith(part, a)
+    return text[a:b] == part
 
 
 @stage("clarity", requires=("exchanges",), provides="clarity")
@@ -427,16 +511,26 @@ def clarity(doc: Transcript, ctx: Context) -> None:
     hits_of: dict[tuple[int, int], list] = {}  # an answer shared by several sub-questions
     for ex in doc.exchanges:
         for sq in ex.get("sub_questions") or ():
+            answers = sq.get("answers")
+            if not answers:
+                continue
             question = _question_of(sq)
-            for ans in sq.get("answers") or ():
+            for ans in answers:
                 a, b = ans.get("start"), ans.get("end")
-                if isinstance(a, int) and isinstance(b, int) and text[a:b] == ans.get("text"):
-                    if (a, b) not in hits_of:
-                        hits_of[a, b] = cue_hits(text, low, a, b)
-                    j = judge_span(question, text, low, a, b, hits_of[a, b])
+                if (
+                    isinstance(a, int)
+                    and isinstance(b, int)
+                    and _is_span(text, a, b, ans.get("text"))
+                ):
+                    hits = hits_of.get((a, b))
+                    if hits is None:
+                        hits = hits_of[a, b] = cue_hits(text, low, a, b)
+                    evasion, confidence, cue = _verdict(question, low, a, b, hits)
+                    confidence = _clamped(confidence)
                 else:
-                    j = judge(question, ans.get("text") or "")
-                ans["clarity"] = j.clarity
-                ans["evasion"] = j.evasion
-                ans["confidence"] = j.confidence
-                ans["clarity_cue"] = j.cue
+                    j = judge(question.text, ans.get("text") or "")
+                    evasion, confidence, cue = j.evasion, j.confidence, j.cue
+                ans["clarity"] = CLARITY_OF[evasion]
+                ans["evasion"] = evasion
+                ans["confidence"] = confidence
+                ans["clarity_cue"] = cue
