@@ -23,6 +23,7 @@ outlets, titles and issue terms; hits are then mapped to sentences by offset.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..knowledge import ORG_CODES, Knowledge, Official
@@ -277,8 +278,8 @@ def entities(doc: Transcript, ctx: Context) -> None:
     last = len(sentences)
     i = 0
     for pos, code in places:
-        while i < last and ends[i] <= pos:
-            i += 1
+        if i < last and ends[i] <= pos:
+            i = bisect.bisect_right(ends, pos, i)  # the first sentence ending after pos
         if i == last:
             break
         s = sentences[i]
@@ -287,8 +288,8 @@ def entities(doc: Transcript, ctx: Context) -> None:
     with_issues: list[int] = []
     i = 0
     for pos, found_issues in issues:
-        while i < last and ends[i] <= pos:
-            i += 1
+        if i < last and ends[i] <= pos:
+            i = bisect.bisect_right(ends, pos, i)
         if i == last:
             break
         s = sentences[i]
