@@ -20,6 +20,7 @@ from rich.table import Table
 
 from . import __version__, analyze
 from .clarity_csv import transcript_rows, write_rows
+from .cli_support import KnowledgeOption
 from .cli_support import fail as _fail
 from .errors import PodiumError
 from .knowledge import Knowledge
@@ -89,13 +90,7 @@ def analyze_cmd(
         Path | None, typer.Option("-o", "--output", help="Write one JSON file per input into this directory.")
     ] = None,
     max_size: Annotated[float, typer.Option("--max-size", help="Largest input to accept, in MB.")] = DEFAULT_MAX_MB,
-    knowledge: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--knowledge",
-            help="Extra knowledge file (officials.txt, outlets.txt, places.txt... grammar); repeatable.",
-        ),
-    ] = None,
+    knowledge: KnowledgeOption = None,
     stages: Annotated[
         str,
         typer.Option(
@@ -448,9 +443,7 @@ def compare_cmd(
     strict: Annotated[
         bool, typer.Option("--strict", help="Also report formatting-only differences (spaces, quotes, dashes).")
     ] = False,
-    knowledge: Annotated[
-        list[Path] | None, typer.Option("--knowledge", help="Extra knowledge file; repeatable.")
-    ] = None,
+    knowledge: KnowledgeOption = None,
 ) -> None:
     """Compare two versions of one event: turns and sentences only in one, word-level changes,
     moved passages, relabelled speakers, and per-speaker words kept."""

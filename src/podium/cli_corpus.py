@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from .cli_support import DEFAULT_DB
+from .cli_support import DEFAULT_DB, KnowledgeOption
 from .cli_support import fail as _fail
 from .errors import PodiumError
 
@@ -42,9 +42,7 @@ def ingest_cmd(
     force: Annotated[
         bool, typer.Option("--force", help="Analyse files again even when their bytes are already stored.")
     ] = False,
-    knowledge: Annotated[
-        list[Path] | None, typer.Option("--knowledge", help="Extra knowledge file; repeatable.")
-    ] = None,
+    knowledge: KnowledgeOption = None,
 ) -> None:
     """Analyse transcripts into the corpus database: added, replaced (a changed file), unchanged
     (already stored) or failed (with the reason); re-running changes nothing."""

@@ -1,14 +1,26 @@
-"""What the command-line modules share: the one-sentence error exit and the default database."""
+"""What the command-line modules share: the one-sentence error exit, the default database and
+the options several commands take."""
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 EXIT_INPUT = 2
 DEFAULT_DB = "podium.db"
+
+# --knowledge, as analyze, ingest and compare take it.
+KnowledgeOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--knowledge",
+        help="Extra knowledge file (officials.txt, outlets.txt, places.txt... grammar); repeatable.",
+    ),
+]
 
 
 def fail(message: str, code: int = EXIT_INPUT) -> None:

@@ -103,8 +103,9 @@ _VOC_NAME = re.compile(_LEAD + rf"(?P<cue>(?:{_CAP}\s+){{0,2}}{_CAP})\s*,\s")
 _VOC_END = re.compile(rf",\s*(?P<cue>{_HON}\s+(?:{_CAP}\s+){{0,2}}{_CAP})\s*[.?!]*[\"”’)]*\s*$")
 _YOU_AND = re.compile(r"\b(?:for|to)\s+you\s+and\b", re.I)
 _HON_HINT = re.compile(r"\b(?:Mr|Ms|Mrs|Madam|Madame|Dr|Sir)\b")
-_PAREN_LEAD = re.compile(r"^(?:\s*[\(\[][^)\]]*[\)\]])+\s*")
-_PAREN_LEADING = re.compile(r"(?:\s*[\(\[][^)\]]*[\)\]])+\s*")  # the same, from a given offset
+# Leading notes such as "(Via interpreter)"; matched at an offset (no "^": it would hold only
+# at the string's start).
+_PAREN_LEAD = re.compile(r"(?:\s*[\(\[][^)\]]*[\)\]])+\s*")
 _THANKS = re.compile(
     r"^(?:\W*(?:thank you|thanks|great|good (?:morning|afternoon|evening)|hi|hello|okay|ok|yes|sure|"
     r"all right|sorry)\b)[^?]{0,60}$",
@@ -233,7 +234,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
     if start < end and text[start] in "([":
-        m = _PAREN_LEADING.match(text, start, end)
+        m = _PAREN_LEAD.match(text, start, end)
         if m and m.end() < end:
             start = m.end()
     while end > start and text[end - 1].isspace():
@@ -508,7 +509,9 @@ def _without_lead_note(text: str) -> str:
     """``text`` less a leading note such as "(Via interpreter)"."""
     first = text[:1]
     if first in "([" or first.isspace():  # what _PAREN_LEAD opens with
-        return _PAREN_LEAD.sub("", text, count=1)
+        m = _PAREN_LEAD.match(text)
+        if m is not None:
+            return text[m.end() :]
     return text
 
 
