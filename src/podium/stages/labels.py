@@ -60,13 +60,18 @@ _GENERIC_NUMBERED = re.compile(
     r"^(?:speaker|participant|reporter|questioner|voice|unidentified speaker|audience member|q)\s*\d{1,3}$",
     re.IGNORECASE,
 )
-# "Q", "Q:", "Q.", "Q.:" and "A.", "A:", "A.:" at the start of a line.
-_Q_FORM = re.compile(r"(?P<label>(?:Q|A)(?:\.:|\.|:)|Q)(?=[ \t]|$)")
-_COLON_LABEL = re.compile(r"(?P<label>[^\n:]{1,90}?)[ \t]*:(?!//)")
+# "Q", "Q:", "Q.", "Q.:" and "A.", "A:", "A.:" at the start of a line, and the blanks after it
+# (a "Q" directly followed by anything else, as in "Q&A", is no label).
+_Q_FORM = re.compile(r"(?P<label>(?:Q|A)(?:\.:|\.|:)|Q)(?=[ \t]|$)[ \t]*")
+# The text before a line's first colon (possessive: a shorter label cannot reach another colon, and
+# a paragraph without one fails at once instead of being retried at every length).
+_COLON_LABEL = re.compile(r"(?P<label>[^\n:]{1,90}+)[ \t]*:(?!//)")
 _ROLE_SUFFIX = re.compile(r"\s*(?P<role>\[[^\]\n]{1,80}\]|\([^)\n]{1,80}\))\s*$")
-_TIMESTAMP = re.compile(
+_TIMESTAMP = (
     r"[ \t]*(?P<ts>\(\d{1,2}:\d{2}(?::\d{2})?\)|\[\d{1,2}:\d{2}(?::\d{2})?\]|\d{1,2}:\d{2}:\d{2})(?=\s|$)"
 )
+# What follows a named label's colon: an optional timestamp, then the blanks before the speech.
+_AFTER_COLON = re.compile(r"(?:" + _TIMESTAMP + r")?[ \t]*")
 # Editorial lines that look like caps labels ("NOTE:", "EDITOR'S NOTE:", "END").
 EDITORIAL = frozenset(
     """
@@ -81,7 +86,7 @@ _BAD_CHARS = re.compile(r"[?!;\"“”=<>{}|@#%*/\\]")
 _HAS_DIGIT = re.compile(r"\d")
 
 
-@dataclass
+@dataclass(slots=True)
 class LabelMatch:
     """A label found at the start of a line (offsets relative to the line)."""
 
@@ -119,18 +124,20 @@ def match_label(line: str, kb: Knowledge) -> LabelMatch | None:
     """Parse a speaker label at the start of ``line`` (which has no newline), or None."""
     # offsets into the line, not a stripped copy: a line is often a whole paragraph
     lead = 0
-    n = len(line)
-    while lead < n and line[lead].isspace():
-        lead += 1
-    if lead == n or (line[lead] not in "QA" and line.find(":", lead, lead + 96) == -1):
+    if line[:1].isspace():
+        n = len(line)
+        while lead < n and line[lead].isspace():
+            lead += 1
+        if lead == n:
+            return None
+    elif not line:
+        return None
+    if line[lead] not in "QA" and line.find(":", lead, lead + 96) == -1:
         return None  # most lines: no colon where a label could end, no Q/A form
     m = _Q_FORM.match(line, lead)
     if m:
-        after = line[m.end() : m.end() + 1]
         # "Q Good afternoon." / "Q" alone / "A. Yes" — but not "A lot" or "Q&A".
-        if m.group("label") == "Q" and after and not after.isspace():
-            return None
-        return _finish(line, m.group("label").rstrip(".:"), m.end(), "q")
+        return LabelMatch(m.group("label").rstrip(".:"), m.end("label"), m.end(), "q")
     m = _COLON_LABEL.match(line, lead)
     if not m:
         return None
@@ -139,9 +146,13 @@ def match_label(line: str, kb: Knowledge) -> LabelMatch | None:
     if found is None:
         return None
     shape, role, evidence = found
-    lm = _finish(line, raw, m.end(), shape, role)
+    label_end = m.end()
+    after = _AFTER_COLON.match(line, label_end)
+    ts_start, ts_end = after.span("ts")
+    timestamp = (ts_start, ts_end) if ts_start != -1 else None
+    lm = LabelMatch(raw, label_end, after.end(), shape, role, timestamp)
     if shape == "title":
-        lm.needs_evidence = not (evidence or lm.timestamp is not None)
+        lm.needs_evidence = not (evidence or timestamp is not None)
     return lm
 
 
@@ -196,22 +207,3 @@ def _title_has_evidence(core: str, kb: Knowledge) -> bool:
     if kb.find_officials(core) and len(words) >= 2:
         return True
     return _is_outlet(core, kb)
-
-
-def _finish(line: str, label: str, after: int, shape: str, role: str | None = None) -> LabelMatch:
-    pos = after
-    ts = None
-    m = _TIMESTAMP.match(line, pos)
-    if m and shape != "q":
-        ts = (m.start("ts"), m.end("ts"))
-        pos = m.end()
-    while pos < len(line) and line[pos] in " \t":
-        pos += 1
-    return LabelMatch(
-        label=label.strip(),
-        label_end=after,
-        content_start=pos,
-        shape=shape,
-        role_text=role,
-        timestamp=ts,
-    )

@@ -149,6 +149,12 @@ _END_TOKEN = (
 )
 _END_SEQUENCE = re.compile(r"^(?:END|FIN)\b(?:\s+(?:" + _END_TOKEN + r"|\d{1,2}:\d{2}))*\s*\W?$")
 RUN_IN_END = re.compile(r"(?<=[.?!”\")])\s+(" + _END_TOKEN + r"(?:\s+" + _END_TOKEN + r")*)\s*$")
+# The same match, opening with the sentence end itself rather than a lookbehind, which the regex
+# engine would try at every position of a line: searched from one character earlier, it finds
+# the same end mark (group "mark") after the same blanks (group "gap").
+RUN_IN_END_AFTER_STOP = re.compile(
+    r"[.?!”\")](?P<gap>\s+)(?P<mark>" + _END_TOKEN + r"(?:\s+" + _END_TOKEN + r")*)\s*$"
+)
 _CLOSING_NOTE = re.compile(
     r"^(?:to view|view|click|for more|for the full|read the|watch the|download|the slides|slides)\b.*"
     r"(?:https?://|www\.|\bhere\b)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import accumulate, compress, pairwise
 
 from ..knowledge import fold
 from ..model import Meta, MetaSpan, Transcript, Turn
@@ -34,14 +35,15 @@ _TIME_THEN_LABEL = re.compile(
 )
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    spans = []
-    pos = 0
-    for line in text.split("\n"):
-        end = pos + len(line)
-        spans.append((pos, end))
-        pos = end + 1
-    return spans
+def _lines(text: str) -> tuple[list[str], list[int]]:
+    """The text's lines (without their newlines) and the offset where each starts.
+
+    A line ends at its start plus its length; lines cut apart by ``_split_run_in_labels``
+    have no newline between them, so that is the only rule that always holds.
+    """
+    lines = text.split("\n")
+    # A line starts one past the end of the one before it (its newline); the sums run in C.
+    return lines, list(accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
 
 
 # In a transcript flattened to one long line, a caps label or "Q" after a sentence end.
@@ -55,33 +57,30 @@ def _line_from(text: str, pos: int) -> str:
     return text[pos : len(text) if end == -1 else end]
 
 
-def _split_run_in_labels(text: str, spans: list[tuple[int, int]], kb) -> list[tuple[int, int]]:
+def _split_run_in_labels(text: str, lines: list[str], starts: list[int], kb) -> tuple[list[str], list[int]]:
     """Cut lines where a speaker label runs on inside them, so each label opens a line.
 
     Two cases from converted pages: a time run into the label ("10:00 A.M. EST
     MR. CARNEY: Welcome"), and a whole transcript flattened into one line. The
     candidates come from one scan of the whole text; most documents have none.
+    Returns the lines and their starts, as given when nothing was cut.
     """
     cuts = [
         m.end()
         for m in _TIME_THEN_LABEL.finditer(text)
         if m.start() and text[m.start() - 1].isdigit() and match_label(_line_from(text, m.end()), kb)
     ]
-    for a, b in spans:
-        if b - a > FLAT_LINE:
-            for fm in _FLAT_LABEL.finditer(text, a, b):
-                before = text[max(a, fm.start() - 5) : fm.start()].split()
-                if before and before[-1].lower().rstrip(".") in kb.honorifics:
-                    continue  # inside "MR. DONILON:", not before it
-                lm = match_label(text[fm.end() : min(b, fm.end() + 120)], kb)
-                if lm is not None and lm.shape in ("q", "caps"):
-                    cuts.append(fm.end())
+    if max(map(len, lines)) > FLAT_LINE:  # rare; one pass over the lengths, in C, rules it out
+        cuts += _flat_line_cuts(text, lines, starts, kb)
+    # A cut just after a newline is where a line starts already (a time on the line before the
+    # first label is the common case): nothing to cut.
+    cuts = sorted({c for c in cuts if text[c - 1] != "\n"})
     if not cuts:
-        return spans
-    cuts = sorted(set(cuts))
+        return lines, starts
     out = []
     k = 0
-    for a, b in spans:
+    for a, line in zip(starts, lines, strict=True):
+        b = a + len(line)
         start = a
         while k < len(cuts) and cuts[k] < b:
             if cuts[k] > start:
@@ -89,7 +88,23 @@ def _split_run_in_labels(text: str, spans: list[tuple[int, int]], kb) -> list[tu
                 start = cuts[k]
             k += 1
         out.append((start, b))
-    return out
+    return [text[a:b] for a, b in out], [a for a, _ in out]
+
+
+def _flat_line_cuts(text: str, lines: list[str], starts: list[int], kb) -> list[int]:
+    """Where a caps label or "Q" opens after a sentence end inside a line too long to be a paragraph."""
+    cuts = []
+    for a, line in zip(starts, lines, strict=True):
+        if len(line) > FLAT_LINE:
+            b = a + len(line)
+            for fm in _FLAT_LABEL.finditer(text, a, b):
+                before = text[max(a, fm.start() - 5) : fm.start()].split()
+                if before and before[-1].lower().rstrip(".") in kb.honorifics:
+                    continue  # inside "MR. DONILON:", not before it
+                lm = match_label(text[fm.end() : min(b, fm.end() + 120)], kb)
+                if lm is not None and lm.shape in ("q", "caps"):
+                    cuts.append(fm.end())
+    return cuts
 
 
 def _accept_title_labels(matches: list[LabelMatch | None]) -> None:
@@ -108,29 +123,29 @@ def _accept_title_labels(matches: list[LabelMatch | None]) -> None:
 def segment(doc: Transcript, ctx: Context) -> None:
     text = doc.text
     kb = ctx.knowledge
-    spans = _split_run_in_labels(text, _lines(text), kb)
-    lines = [text[a:b] for a, b in spans]
-    # Only lines that could open with a label are parsed: one C-level scan finds them.
+    lines, starts = _split_run_in_labels(text, *_lines(text), kb)
     # Only lines that could open with a label are parsed: a Q/A form, or a colon within reach.
-    find = text.find
     matches: list[LabelMatch | None] = [
         match_label(line, kb)
-        if line[:1] in _MAY_OPEN_LABEL or find(":", a, min(b, a + 97)) != -1
+        if line and (line[:1] in _MAY_OPEN_LABEL or line.find(":", 0, 97) != -1)
         else None
-        for (a, b), line in zip(spans, lines, strict=True)
+        for line in lines
     ]
-    _accept_title_labels(matches)
+    label_lines = list(compress(range(len(matches)), matches))
+    if any(matches[i].needs_evidence for i in label_lines):
+        _accept_title_labels(matches)
+        label_lines = [i for i in label_lines if matches[i] is not None]
 
-    first_label = next((i for i, m in enumerate(matches) if m is not None), len(lines))
+    first_label = label_lines[0] if label_lines else len(lines)
     meta = doc.meta if doc.meta is not None else Meta()
     doc.meta = meta
-    header_end = _read_header(doc, ctx, spans, lines, first_label)
+    header_end = _read_header(doc, ctx, starts, lines, first_label)
 
     turns: list[Turn] = []
     if header_end is not None:
         # Speech before the first label: an unlabelled opening turn.
         start, end = header_end
-        turns.append(Turn(id="", speaker="", label=None, start=start, end=end, text=text[start:end]))
+        turns.append(Turn(id="t1", speaker="", label=None, start=start, end=end, text=text[start:end]))
         doc.warn(
             "unlabelled_text",
             "text before the first speaker label is not metadata; it is kept as an unlabelled turn",
@@ -138,66 +153,60 @@ def segment(doc: Transcript, ctx: Context) -> None:
             end=end,
         )
 
-    label_lines = [i for i, m in enumerate(matches) if m is not None]
-    for k, i in enumerate(label_lines):
+    # Each label's turn runs to the next label's line, the last to the end of the text.
+    for i, stop_line in pairwise([*label_lines, len(lines)]):
         m = matches[i]
         assert m is not None
-        line_start = spans[i][0]
-        stop_line = label_lines[k + 1] if k + 1 < len(label_lines) else len(lines)
+        line = lines[i]
+        line_start = starts[i]
         content_start = line_start + m.content_start
-        if m.content_start >= len(lines[i]):
+        if m.content_start >= len(line):
             # The label stands alone on its line: speech begins on the next non-empty line.
             j = i + 1
             while j < stop_line and not lines[j].strip():
                 j += 1
-            content_start = spans[j][0] if j < stop_line else spans[i][1]
+            content_start = starts[j] if j < stop_line else line_start + len(line)
             content_start += len(lines[j]) - len(lines[j].lstrip()) if j < stop_line else 0
-        last = stop_line - 1
-        end = None
         # Trailing end marks, times and the publisher's closing notes are metadata, not speech.
-        while last > i or (last == i and end is None):
+        last = stop_line - 1
+        while last > i:
             s = lines[last].strip()
-            a, b = spans[last]
-            lead = len(lines[last]) - len(lines[last].lstrip())
-            if last > i and not s:
-                last -= 1
-            elif last > i and (md.is_end_line(s) or md.time_of(s)):
-                _add_meta(doc, "end" if md.is_end_line(s) else "end_time", a + lead, a + lead + len(s))
-                meta.end_time = meta.end_time or md.time_of(s) or md.time_in(s)
-                last -= 1
-            elif last > i and md.is_closing_note(s):
-                _add_meta(doc, "editorial", a + lead, a + lead + len(s))
-                last -= 1
-            else:
-                # "Have a good day. END 12:59 P.M. EST": an end mark run into the last line.
-                # an end mark is short: look only near the line's end (a regex that opens with a
-                # lookbehind tries every position of a long paragraph)
-                em = md.RUN_IN_END.search(text, max(a, line_start + m.content_start, b - _END_REACH), b)
-                end = b
-                if em:
-                    _add_meta(doc, "end", em.start(1), em.end(1))
-                    meta.end_time = meta.end_time or md.time_in(em.group(1))
-                    end = em.start()
-                break
-        if end is None:
-            end = spans[i][1]
+            if s:
+                if md.is_end_line(s) or md.time_of(s):
+                    a = _indent_end(lines[last], starts[last])
+                    _add_meta(doc, "end" if md.is_end_line(s) else "end_time", a, a + len(s))
+                    meta.end_time = meta.end_time or md.time_of(s) or md.time_in(s)
+                elif md.is_closing_note(s):
+                    a = _indent_end(lines[last], starts[last])
+                    _add_meta(doc, "editorial", a, a + len(s))
+                else:
+                    break
+            last -= 1
+        # "Have a good day. END 12:59 P.M. EST": an end mark run into the last line of speech.
+        # An end mark is short: look only near the line's end. The search starts one character
+        # early, as the pattern opens with the sentence end before the mark.
+        a = starts[last]
+        end = a + len(lines[last])
+        em = md.RUN_IN_END_AFTER_STOP.search(text, max(a, line_start + m.content_start, end - _END_REACH) - 1, end)
+        if em:
+            _add_meta(doc, "end", em.start("mark"), em.end("mark"))
+            meta.end_time = meta.end_time or md.time_in(em.group("mark"))
+            end = em.start("gap")
         while end > content_start and text[end - 1].isspace():
             end -= 1
         end = max(content_start, end)
         turns.append(
             Turn(
-                id="",
+                id=f"t{len(turns) + 1}",
                 speaker="",
                 label=m.label,
                 start=content_start,
                 end=end,
                 text=text[content_start:end],
-                label_start=line_start + (len(lines[i]) - len(lines[i].lstrip())),
+                label_start=_indent_end(line, line_start),
                 label_end=line_start + m.label_end,
             )
         )
-    for n, t in enumerate(turns, 1):
-        t.id = f"t{n}"
     doc.turns = turns
     doc.meta_spans.sort(key=lambda s: s.start)
     if not turns:
@@ -212,12 +221,19 @@ def segment(doc: Transcript, ctx: Context) -> None:
         )
 
 
+def _indent_end(line: str, line_start: int) -> int:
+    """The offset of a line's first non-blank character (the line's end when it is blank)."""
+    if not line[:1].isspace():
+        return line_start  # the common case, without copying a paragraph to strip it
+    return line_start + len(line) - len(line.lstrip())
+
+
 def _add_meta(doc: Transcript, field: str, start: int, end: int) -> None:
     doc.meta_spans.append(MetaSpan(field, start, end, doc.text[start:end]))
 
 
 def _read_header(
-    doc: Transcript, ctx: Context, spans: list[tuple[int, int]], lines: list[str], first_label: int
+    doc: Transcript, ctx: Context, starts: list[int], lines: list[str], first_label: int
 ) -> tuple[int, int] | None:
     """Classify the lines before the first label; return the span of speech among them, if any."""
     kb = ctx.knowledge
@@ -233,7 +249,7 @@ def _read_header(
         s = line.strip()
         if not s:
             continue
-        a = spans[i][0] + len(line) - len(line.lstrip())
+        a = _indent_end(line, starts[i])
         b = a + len(s)
         seen += 1
         if prose_start is not None or seen > HEADER_LINES:
@@ -279,27 +295,27 @@ def _read_header(
     if prose_start is None:
         return None
     # Trim metadata lines that close the unlabelled stretch (a time or end mark).
-    return _trim_tail(doc, spans, lines, prose_start, last_prose_end or prose_start, first_label)
+    return _trim_tail(doc, starts, lines, prose_start, last_prose_end or prose_start, first_label)
 
 
 def _trim_tail(
     doc: Transcript,
-    spans: list[tuple[int, int]],
+    starts: list[int],
     lines: list[str],
     start: int,
     end: int,
     first_label: int,
 ) -> tuple[int, int]:
     i = first_label - 1
-    while i >= 0 and spans[i][0] >= start:
+    while i >= 0 and starts[i] >= start:
         s = lines[i].strip()
         if not s:
             i -= 1
             continue
         if md.is_end_line(s) or md.time_of(s):
-            a = spans[i][0] + len(lines[i]) - len(lines[i].lstrip())
+            a = _indent_end(lines[i], starts[i])
             _add_meta(doc, "end" if md.is_end_line(s) else "time", a, a + len(s))
-            end = min(end, spans[i][0])
+            end = min(end, starts[i])
             i -= 1
             continue
         break
