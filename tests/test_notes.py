@@ -54,3 +54,24 @@ def test_interpreted_turns():
         "PRESIDENT ZELENSKYY (via interpreter): Yes.\n"
     )
     assert [t.interpreted for t in doc.turns] == [True, False, True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "no brackets at all",
+        "(a) [b] ((c)) [[d]] (e [f] g) [h (i) j] (unclosed [x] (y)",
+        "(" + "x" * 130 + ") (short)\n(line\nbreak) [ok]",
+        "Prime* Minister**, *bold*, a-b* c'd’* 9x* x9* é* * * * ***\n*start end*",
+        "word*x word** (word*) [*] \n  indent*",
+    ],
+)
+def test_fast_scans_find_what_the_patterns_find(text):
+    from podium.stages import notes as nt
+
+    def spans(matches):
+        return [(m.span(), m.groupdict()) for m in matches]
+
+    assert spans(nt._bracketed(text)) == spans(nt._BRACKETED.finditer(text))
+    assert spans(nt._sic_stars(text)) == spans(nt._SIC_STAR.finditer(text))

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 
-from ..model import Note, Transcript
+from ..model import Note, Transcript, Turn
 from ..pipeline import Context, stage
 
 _LANG = (
@@ -81,6 +82,48 @@ _STRIKE = re.compile(r"<s>[^<\n]{0,200}</s>(?:\s*\[[^\[\]\n]{0,120}\])?")
 _SIC_STAR = re.compile(r"(?<![\w*])[^\W\d_][\w'’-]*\*(?![\w*])")
 _STAGE_DIRECTION = re.compile(r"^[A-Z][^()]{2,118}\.$")
 _TIMESTAMP = re.compile(r"\(?\[?\d{1,2}:\d{2}(?::\d{2})?\]?\)?")
+_SHORTEST_TIMESTAMP = 4  # "1:05"
+
+
+def _bracketed(text: str) -> Iterator[re.Match[str]]:
+    """``_BRACKETED.finditer(text)``, its candidates found by ``str.find``.
+
+    The regex engine steps through a long text a character at a time looking for an opening
+    bracket; ``str.find`` skips to the next one many times faster, and a match can start at
+    nothing else.
+    """
+    find = text.find
+    next_round = find("(")
+    next_square = find("[")
+    while next_round != -1 or next_square != -1:
+        both = next_round != -1 and next_square != -1
+        k = min(next_round, next_square) if both else max(next_round, next_square)
+        m = _BRACKETED.match(text, k)
+        pos = k + 1
+        if m:
+            yield m
+            pos = m.end()
+        if next_round != -1 and next_round < pos:
+            next_round = find("(", pos)
+        if next_square != -1 and next_square < pos:
+            next_square = find("[", pos)
+
+
+def _sic_stars(text: str) -> Iterator[re.Match[str]]:
+    """``_SIC_STAR.finditer(text)``, tried only at the words before each asterisk.
+
+    The pattern opens with a lookbehind, which the regex engine tries at every position; a
+    match ends at an asterisk and starts after the last blank or line break before it.
+    """
+    find, rfind = text.find, text.rfind
+    pos = 0
+    while (star := find("*", pos)) != -1:
+        word_start = max(pos, rfind(" ", pos, star) + 1, rfind("\n", pos, star) + 1)
+        # The end bound still shows the character after the asterisk to the lookahead.
+        m = _SIC_STAR.search(text, word_start, star + 2)
+        pos = star + 1
+        if m:
+            yield m
 
 
 def classify(inner: str, square: bool) -> tuple[str, str | None] | None:
@@ -110,22 +153,22 @@ def notes(doc: Transcript, ctx: Context) -> None:
 
     for m in _STRIKE.finditer(text):
         add(m.start(), m.end(), "other", "correction")
-    in_label = bytearray(len(text))
-    for t in doc.turns:
-        if t.label_start is not None and t.label_end is not None:
-            in_label[t.label_start : t.label_end] = b"\x01" * (t.label_end - t.label_start)
-    for m in _BRACKETED.finditer(text):
+    in_label: bytearray | None = None  # built when first needed: most brackets are not "other"
+    for m in _bracketed(text):
         square = m.group("b") is not None
         inner = m.group("b") if square else m.group("p")
         kind = classify(inner, square)
-        if kind is not None and not (kind[0] == "other" and in_label[m.start()]):
-            # "[NATO Secretary General]" in a label is the speaker's role, not an insertion.
+        if kind is not None and kind[0] == "other":
+            if in_label is None:
+                in_label = _label_mask(doc.turns, len(text))
+            if in_label[m.start()]:
+                continue  # "[NATO Secretary General]" in a label is the speaker's role, not an insertion.
+        if kind is not None:
             add(m.start(), m.end(), *kind)
-    if "*" in text:
-        for m in _SIC_STAR.finditer(text):
-            add(m.start(), m.end(), "sic", "asterisk")
+    for m in _sic_stars(text):
+        add(m.start(), m.end(), "sic", "asterisk")
     for t in doc.turns:
-        if t.label_end is not None and t.label_end < t.start:
+        if t.label_end is not None and t.start - t.label_end >= _SHORTEST_TIMESTAMP:
             m = _TIMESTAMP.search(text, t.label_end, t.start)
             if m:
                 add(m.start(), m.end(), "other", "timestamp")
@@ -140,3 +183,12 @@ def notes(doc: Transcript, ctx: Context) -> None:
             if not re.search(r"\bin english\b|no translation", text[a:b], re.I):
                 turn.interpreted = True
     doc.notes = result
+
+
+def _label_mask(turns: list[Turn], size: int) -> bytearray:
+    """One byte per character of the text: 1 inside a speaker label."""
+    mask = bytearray(size)
+    for t in turns:
+        if t.label_start is not None and t.label_end is not None:
+            mask[t.label_start : t.label_end] = b"\x01" * (t.label_end - t.label_start)
+    return mask
