@@ -73,3 +73,18 @@ def test_surname_label_resolves_to_the_person_the_title_names():
     doc = podium.analyze(f"{title}\n\nMR. SINGH: Thanks, Jen. Good afternoon.\n")
     [singh] = [s for s in doc.speakers if s.labels == ["MR. SINGH"]]
     assert (singh.name, singh.title, singh.kb_id) == ("Daleep Singh", "Deputy NEC Director", None)
+
+
+def test_end_mark_guard_admits_every_end_mark():
+    from podium.stages import metadata as md
+
+    marks = ["END", "FIN", "###", "# # #", "##", "#29-03/17/2009", "12:59 P.M.", "1 PM", "3:30 p.m",
+             "3:30 pm EST", "3 p.m. Eastern Time", "END 4:02 P.M. EDT"]
+    for mark in marks:
+        for tail in ("", " ", "\t\n"):
+            line = f"Have a good day. {mark}{tail}"
+            assert md.RUN_IN_END.search(line), line
+            end = len(line.rstrip())
+            assert md.may_end_an_end_mark(line, end), line
+    assert not md.may_end_an_end_mark("Why not?", 8)
+    assert not md.may_end_an_end_mark("We did it.", 10)

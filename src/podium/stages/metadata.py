@@ -155,6 +155,21 @@ RUN_IN_END = re.compile(r"(?<=[.?!”\")])\s+(" + _END_TOKEN + r"(?:\s+" + _END_
 RUN_IN_END_AFTER_STOP = re.compile(
     r"[.?!”\")](?P<gap>\s+)(?P<mark>" + _END_TOKEN + r"(?:\s+" + _END_TOKEN + r")*)\s*$"
 )
+# The characters an end mark can end with (see _END_TOKEN): END, FIN, ###, #29-03/17/2009, 12:59 PM,
+# 12:59 P.M. EST, 3:30 p.m. Eastern Time; also a digit, and a full stop after "M" or "m".
+_END_MARK_LAST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ#/me")
+
+
+def may_end_an_end_mark(text: str, end: int) -> bool:
+    """Whether the character before ``end`` can be the last of an end mark: a cheap test that
+    rules out most paragraphs (which end in "?", a quotation mark or most words before a full
+    stop) before ``RUN_IN_END`` is searched for."""
+    last = text[end - 1 : end]
+    if last in _END_MARK_LAST or last.isdecimal():
+        return True
+    return last == "." and text[end - 2 : end - 1] in ("M", "m")
+
+
 _CLOSING_NOTE = re.compile(
     r"^(?:to view|view|click|for more|for the full|read the|watch the|download|the slides|slides)\b.*"
     r"(?:https?://|www\.|\bhere\b)",

@@ -182,18 +182,22 @@ def segment(doc: Transcript, ctx: Context) -> None:
                 else:
                     break
             last -= 1
-        # "Have a good day. END 12:59 P.M. EST": an end mark run into the last line of speech.
-        # An end mark is short: look only near the line's end. The search starts one character
-        # early, as the pattern opens with the sentence end before the mark.
         a = starts[last]
-        end = a + len(lines[last])
-        em = md.RUN_IN_END_AFTER_STOP.search(text, max(a, line_start + m.content_start, end - _END_REACH) - 1, end)
-        if em:
-            _add_meta(doc, "end", em.start("mark"), em.end("mark"))
-            meta.end_time = meta.end_time or md.time_in(em.group("mark"))
-            end = em.start("gap")
+        line_end = a + len(lines[last])
+        end = line_end
         while end > content_start and text[end - 1].isspace():
             end -= 1
+        # "Have a good day. END 12:59 P.M. EST": an end mark run into the last line of speech.
+        # Searched for only where the speech ends as an end mark can. An end mark is short: look
+        # only near the line's end. The search starts one character early, as the pattern opens
+        # with the sentence end before the mark.
+        if md.may_end_an_end_mark(text, end):
+            window = max(a, line_start + m.content_start, line_end - _END_REACH) - 1
+            em = md.RUN_IN_END_AFTER_STOP.search(text, window, line_end)
+            if em:
+                _add_meta(doc, "end", em.start("mark"), em.end("mark"))
+                meta.end_time = meta.end_time or md.time_in(em.group("mark"))
+                end = em.start("gap")  # just after the sentence end: no blanks to trim
         end = max(content_start, end)
         turns.append(
             Turn(
