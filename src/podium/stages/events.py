@@ -532,6 +532,10 @@ _ATTRIBUTION = re.compile(
 )
 
 
+# The longest match of _ATTRIBUTION: ",", 60, "according to", 40 (it must end the sentence).
+_ATTRIBUTION_REACH = 1 + 60 + len("according to") + 40
+
+
 class Mention(NamedTuple):
     """A country named in a sentence (or a first-person word: ``code`` None, ``first_person``)."""
 
@@ -721,9 +725,13 @@ def _actors(
         return cue_in_if or not iffy or not _in_if(low, m.start)
 
     # The subject opens the clause the cue is in ("…made clear that we will…"); failing
-    # that, the nearest name before the cue acts.
-    last_opener = _LAST_CLAUSE_OPENER.match(low, 0, start)
-    opener = last_opener.end() if last_opener is not None else 0
+    # that, the nearest name before the cue acts. Which clause opener is last matters only
+    # among two names or more, and only from the first of them on.
+    opener = 0
+    if len(before) > 1:
+        last_opener = _LAST_CLAUSE_OPENER.match(low, before[0].start, start)
+        if last_opener is not None:
+            opener = last_opener.end()
     source = None
     for m in before:
         if m.start >= opener and can_act(m):
@@ -749,7 +757,7 @@ def _actors(
             return agent, source
 
     limit = min(len(low), end + _TARGET_REACH)
-    tail = _ATTRIBUTION.search(low, end)
+    tail = _ATTRIBUTION.search(low, max(end, len(low) - _ATTRIBUTION_REACH))
     if tail is not None:
         limit = min(limit, tail.start())
     semi = low.find(";", end)
@@ -975,11 +983,14 @@ _FIRST_PERSON = re.compile(
 )
 
 
-def _entity_mentions(doc: Transcript, kb: Knowledge) -> tuple[list[int], list[Mention]]:
-    """The entities layer's countries as mentions (document offsets), in text order: what
-    ``mentions`` would find by its own regex, already found once for the whole document."""
+def _entity_mentions(
+    doc: Transcript, kb: Knowledge, said: list[tuple[Sentence, Speaker]]
+) -> dict[int, list[Mention]]:
+    """The entities layer's countries as mentions, grouped by the said sentence they fall in
+    (offsets into it), in text order: what ``mentions`` would find by its own regex, found
+    once for the whole document and made sentence-relative once, not per decided sentence."""
     people: dict[str, str | None] = {}
-    out: list[Mention] = []
+    named: list[tuple[int, int, str, str]] = []
     for e in doc.entities:
         code = None
         if e.kb_id and len(e.kb_id) == 3 and e.kb_id.isupper():
@@ -990,36 +1001,40 @@ def _entity_mentions(doc: Transcript, kb: Knowledge) -> tuple[list[int], list[Me
                 people[e.kb_id] = _country(official.country if official is not None else None)
             code = people[e.kb_id]
         if code is not None:
-            out.append(Mention(e.start, e.end, e.text, code))
-    out.sort(key=_start_of)
-    return [m.start for m in out], out
+            named.append((e.start, e.end, e.text, code))
+    named.sort(key=_first)  # stable: entities at one offset keep their order
+    starts = [s.start for s, _ in said]
+    groups: dict[int, list[Mention]] = {}
+    for start, end, text, code in named:
+        i = bisect.bisect_right(starts, start) - 1
+        if i < 0:
+            continue
+        s = said[i][0]
+        if start < s.end and end <= s.end:
+            base = s.start
+            groups.setdefault(i, []).append(Mention(start - base, end - base, text, code))
+    return groups
+
+
+def _first(item: tuple) -> int:
+    return item[0]
+
+
+def _with_first_person(text: str, named: list[Mention]) -> list[Mention]:
+    """A sentence's named mentions with its first-person words (found here: only the
+    sentences that state an act need them)."""
+    mine = [Mention(m.start(), m.end(), m.group(0), None, True) for m in _FIRST_PERSON.finditer(text)]
+    if not named:
+        return mine
+    if not mine:
+        return list(named)
+    out = named + mine
+    out.sort(key=_start_of)  # stable: a name before a first-person word at one offset
+    return out
 
 
 def _start_of(m: Mention) -> int:
     return m.start
-
-
-def _named_in(s: Sentence, named: tuple[list[int], list[Mention]]) -> Callable[[], list[Mention]]:
-    """The mentions of one sentence (offsets into it), with its first-person words (found
-    here: only the sentences that state an act need them)."""
-
-    def found() -> list[Mention]:
-        starts, all_ = named
-        base, end = s.start, s.end
-        out = [
-            Mention(m.start - base, m.end - base, m.text, m.code)
-            for m in all_[bisect.bisect_left(starts, base) : bisect.bisect_left(starts, end)]
-            if m.end <= end
-        ]
-        mine = [Mention(m.start(), m.end(), m.group(0), None, True) for m in _FIRST_PERSON.finditer(s.text)]
-        if not out:
-            return mine
-        if mine:
-            out += mine
-            out.sort(key=_start_of)  # stable: a name before a first-person word at one offset
-        return out
-
-    return found
 
 
 def _speaks_for_a_side(turn: Turn | None, speaker: Speaker | None) -> bool:
@@ -1055,7 +1070,7 @@ def events(doc: Transcript, ctx: Context) -> None:
         return
     # One lowered copy of the text and one pass of the automaton over all of it (a pass per
     # turn would cost more); anchors then go to the sentences they fall in, both in order.
-    named = _entity_mentions(doc, ctx.knowledge) if doc.entities else None
+    named = _entity_mentions(doc, ctx.knowledge, said) if doc.entities else None
     lowered = cue_text(doc.text)
     groups: dict[int, list[_Raw]] = {}
     ends = [s.end for s, _ in said]
@@ -1077,7 +1092,10 @@ def events(doc: Transcript, ctx: Context) -> None:
         hits = _hits(low, group, s.start + 1, table)
         if not hits:
             continue
-        g = _decide(s.text, low, hits, resolve, home, _named_in(s, named) if named else None)
+        found_names = (
+            functools.partial(_with_first_person, s.text, named.get(i, [])) if named is not None else None
+        )
+        g = _decide(s.text, low, hits, resolve, home, found_names)
         if g is None:
             continue
         target, target_text = g.target, g.target_text
