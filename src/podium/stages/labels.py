@@ -63,15 +63,14 @@ _GENERIC_NUMBERED = re.compile(
 # "Q", "Q:", "Q.", "Q.:" and "A.", "A:", "A.:" at the start of a line, and the blanks after it
 # (a "Q" directly followed by anything else, as in "Q&A", is no label).
 _Q_FORM = re.compile(r"(?P<label>(?:Q|A)(?:\.:|\.|:)|Q)(?=[ \t]|$)[ \t]*")
-# The text before a line's first colon (possessive: a shorter label cannot reach another colon, and
-# a paragraph without one fails at once instead of being retried at every length).
-_COLON_LABEL = re.compile(r"(?P<label>[^\n:]{1,90}+)[ \t]*:(?!//)")
-_ROLE_SUFFIX = re.compile(r"\s*(?P<role>\[[^\]\n]{1,80}\]|\([^)\n]{1,80}\))\s*$")
 _TIMESTAMP = (
     r"[ \t]*(?P<ts>\(\d{1,2}:\d{2}(?::\d{2})?\)|\[\d{1,2}:\d{2}(?::\d{2})?\]|\d{1,2}:\d{2}:\d{2})(?=\s|$)"
 )
-# What follows a named label's colon: an optional timestamp, then the blanks before the speech.
-_AFTER_COLON = re.compile(r"(?:" + _TIMESTAMP + r")?[ \t]*")
+# The text before a line's first colon (possessive: a shorter label cannot reach another colon, and
+# a paragraph without one fails at once instead of being retried at every length); then, from
+# the colon's end, an optional timestamp and the blanks before the speech.
+_COLON_LABEL = re.compile(r"(?P<label>[^\n:]{1,90}+)[ \t]*:(?!//)(?P<after>(?:" + _TIMESTAMP + r")?[ \t]*)")
+_ROLE_SUFFIX = re.compile(r"\s*(?P<role>\[[^\]\n]{1,80}\]|\([^)\n]{1,80}\))\s*$")
 # Editorial lines that look like caps labels ("NOTE:", "EDITOR'S NOTE:", "END").
 EDITORIAL = frozenset(
     """
@@ -132,12 +131,13 @@ def match_label(line: str, kb: Knowledge) -> LabelMatch | None:
             return None
     elif not line:
         return None
-    if line[lead] not in "QA" and line.find(":", lead, lead + 96) == -1:
+    if line[lead] in "QA":
+        m = _Q_FORM.match(line, lead)
+        if m:
+            # "Q Good afternoon." / "Q" alone / "A. Yes" — but not "A lot" or "Q&A".
+            return LabelMatch(m.group("label").rstrip(".:"), m.end("label"), m.end(), "q")
+    elif line.find(":", lead, lead + 96) == -1:
         return None  # most lines: no colon where a label could end, no Q/A form
-    m = _Q_FORM.match(line, lead)
-    if m:
-        # "Q Good afternoon." / "Q" alone / "A. Yes" — but not "A lot" or "Q&A".
-        return LabelMatch(m.group("label").rstrip(".:"), m.end("label"), m.end(), "q")
     m = _COLON_LABEL.match(line, lead)
     if not m:
         return None
@@ -146,11 +146,9 @@ def match_label(line: str, kb: Knowledge) -> LabelMatch | None:
     if found is None:
         return None
     shape, role, evidence = found
-    label_end = m.end()
-    after = _AFTER_COLON.match(line, label_end)
-    ts_start, ts_end = after.span("ts")
+    ts_start, ts_end = m.span("ts")
     timestamp = (ts_start, ts_end) if ts_start != -1 else None
-    lm = LabelMatch(raw, label_end, after.end(), shape, role, timestamp)
+    lm = LabelMatch(raw, m.start("after"), m.end(), shape, role, timestamp)
     if shape == "title":
         lm.needs_evidence = not (evidence or timestamp is not None)
     return lm

@@ -199,14 +199,15 @@ def segment(doc: Transcript, ctx: Context) -> None:
                 meta.end_time = meta.end_time or md.time_in(em.group("mark"))
                 end = em.start("gap")  # just after the sentence end: no blanks to trim
         end = max(content_start, end)
+        # id, speaker, label, start, end, text: positional, a third cheaper than by keyword
         turns.append(
             Turn(
-                id=f"t{len(turns) + 1}",
-                speaker="",
-                label=m.label,
-                start=content_start,
-                end=end,
-                text=text[content_start:end],
+                f"t{len(turns) + 1}",
+                "",
+                m.label,
+                content_start,
+                end,
+                text[content_start:end],
                 label_start=_indent_end(line, line_start),
                 label_end=line_start + m.label_end,
             )
