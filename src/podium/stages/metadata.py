@@ -59,6 +59,7 @@ _HEADING_STOP = frozenset(
     "for immediate release|office of the press secretary|the white house|transcript|"
     "as prepared for delivery|embargoed|check against delivery".split("|")
 )
+_HEADING_STOP_WORDS = tuple(h + " " for h in _HEADING_STOP)  # a stock heading with more after it
 _EVENT_TYPES = [
     (re.compile(r"joint press (?:availability|conference|statements?)", re.I), "joint_press_availability"),
     (re.compile(r"background (?:press )?(?:call|briefing)", re.I), "background_briefing"),
@@ -87,6 +88,12 @@ def parse_date(s: str) -> str | None:
     return None
 
 
+_DATE_WORDS = re.compile(
+    r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:released|dated|on|as of|updated|published)\b", re.I
+)
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]")
+
+
 def is_date_line(line: str) -> bool:
     """A line that is a date and little else ("May 14, 2019", "(August 9, 2022)", "Tuesday, 14 May 2017")."""
     if parse_date(line) is None:
@@ -94,14 +101,9 @@ def is_date_line(line: str) -> bool:
     rest = line
     for pat in _DATE_PATTERNS:
         rest = pat.sub("", rest)
-    rest = re.sub(
-        r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:released|dated|on|as of|updated|published)\b",
-        "",
-        rest,
-        flags=re.I,
-    )
+    rest = _DATE_WORDS.sub("", rest)
     rest = _TIME.sub("", rest)
-    return len(re.sub(r"[\W_]", "", rest)) <= 12
+    return len(_NOT_ALPHANUMERIC.sub("", rest)) <= 12
 
 
 def time_of(line: str) -> str | None:
@@ -213,7 +215,7 @@ def is_short_heading(line: str) -> bool:
 def is_stock_heading(line: str) -> bool:
     """Boilerplate header lines: "For Immediate Release", "Office of the Press Secretary"."""
     s = line.strip().lower().rstrip(".")
-    return any(s == h or s.startswith(h + " ") for h in _HEADING_STOP)
+    return s in _HEADING_STOP or s.startswith(_HEADING_STOP_WORDS)
 
 
 def is_heading_line(line: str) -> bool:
@@ -238,10 +240,14 @@ def looks_like_title(line: str) -> bool:
     return caps / len(words) >= 0.5
 
 
+_SOURCE_PARTS = re.compile(r"\s+[|•·]\s+|\s+[–—-]{1,2}\s+")
+_PLACE_AND_COUNTRY = re.compile(r"^(?P<place>[^()]+?)\s*\((?P<country>[^()]+)\)$")
+
+
 def parse_source_line(line: str, kb: Knowledge) -> dict[str, str] | None:
     """``VOLTAIRE NETWORK | SOCHI (RUSSIAN FEDERATION)`` → publisher, place, country."""
     s = line.strip()
-    parts = [p.strip() for p in re.split(r"\s+[|•·]\s+|\s+[–—-]{1,2}\s+", s) if p.strip()]
+    parts = [p.strip() for p in _SOURCE_PARTS.split(s) if p.strip()]
     found: dict[str, str] = {}
     for part in parts:
         pub = kb.find_publisher(part)
@@ -250,7 +256,7 @@ def parse_source_line(line: str, kb: Knowledge) -> dict[str, str] | None:
             if pub.country:
                 found["publisher_country"] = pub.country
             continue
-        m = re.match(r"^(?P<place>[^()]+?)\s*\((?P<country>[^()]+)\)$", part)
+        m = _PLACE_AND_COUNTRY.match(part)
         if m:
             country = kb.country_code(m.group("country"))
             if country:
