@@ -75,6 +75,8 @@ _EVENT_TYPES = [
 
 def parse_date(s: str) -> str | None:
     """The first date in ``s`` as YYYY-MM-DD (month-first for ``10/11/2022``), or None."""
+    if "19" not in s and "20" not in s:
+        return None  # every pattern ends in a year of this century or the last
     for pat in _DATE_PATTERNS:
         m = pat.search(s)
         if not m:

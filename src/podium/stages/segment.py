@@ -35,15 +35,18 @@ _TIME_THEN_LABEL = re.compile(
 )
 
 
-def _lines(text: str) -> tuple[list[str], list[int]]:
-    """The text's lines (without their newlines) and the offset where each starts.
+def _lines(text: str) -> tuple[list[str], list[int], int]:
+    """The text's lines (without their newlines), the offset where each starts, and the
+    length of the longest.
 
     A line ends at its start plus its length; lines cut apart by ``_split_run_in_labels``
     have no newline between them, so that is the only rule that always holds.
     """
     lines = text.split("\n")
+    lengths = list(map(len, lines))
     # A line starts one past the end of the one before it (its newline); the sums run in C.
-    return lines, list(accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
+    starts = list(accumulate(map((1).__add__, lengths[:-1]), initial=0))
+    return lines, starts, max(lengths)
 
 
 # In a transcript flattened to one long line, a caps label or "Q" after a sentence end.
@@ -57,7 +60,9 @@ def _line_from(text: str, pos: int) -> str:
     return text[pos : len(text) if end == -1 else end]
 
 
-def _split_run_in_labels(text: str, lines: list[str], starts: list[int], kb) -> tuple[list[str], list[int]]:
+def _split_run_in_labels(
+    text: str, lines: list[str], starts: list[int], longest: int, kb
+) -> tuple[list[str], list[int]]:
     """Cut lines where a speaker label runs on inside them, so each label opens a line.
 
     Two cases from converted pages: a time run into the label ("10:00 A.M. EST
@@ -70,7 +75,7 @@ def _split_run_in_labels(text: str, lines: list[str], starts: list[int], kb) -> 
         for m in _TIME_THEN_LABEL.finditer(text)
         if m.start() and text[m.start() - 1].isdigit() and match_label(_line_from(text, m.end()), kb)
     ]
-    if max(map(len, lines)) > FLAT_LINE:  # rare; one pass over the lengths, in C, rules it out
+    if longest > FLAT_LINE:  # rare
         cuts += _flat_line_cuts(text, lines, starts, kb)
     # A cut just after a newline is where a line starts already (a time on the line before the
     # first label is the common case): nothing to cut.
