@@ -184,11 +184,22 @@ def parse_cues(text: str, source: str = "<cues>") -> tuple[Cue, ...]:
     return tuple(out)
 
 
+class _Entry(NamedTuple):
+    """A cue an anchor may belong to, with what checking it in a sentence needs."""
+
+    cue: Cue
+    length: int  # the anchor's length
+    mid_word: bool  # the key starts mid-word ("n't tolerate")
+    needles: tuple[str, ...]  # a string each other segment contains (none: one segment)
+    after: tuple[dict[str, tuple[str, ...]], ...]  # the segments after the anchor, by first word
+    before: tuple[dict[str, tuple[str, ...]], ...]  # those before it, nearest first, by last word
+
+
 @dataclass(frozen=True)
 class CueTable:
     cues: tuple[Cue, ...]
-    # " anchor " → ((cue index, anchor segment, anchor length, starts mid-word), ...), matched
-    # against the scan text (see _scan_text), where every word stands between spaces
+    # " anchor " → (_Entry, ...), matched against the scan text (see _scan_text), where every
+    # word stands between spaces
     automaton: ahocorasick.Automaton
     anchors: tuple[int, ...]  # each cue's anchor segment
     # per cue and segment: first word → the segment's spellings, and last word → spellings
@@ -246,16 +257,30 @@ def build_table(cues: tuple[Cue, ...]) -> CueTable:
             if a.startswith("not ") and k == 0:  # "won't tolerate", "cannot tolerate"
                 keys.setdefault(f"n't{a[3:]} ", []).append((i, k, len(a), True))
                 keys.setdefault(f" can{a} ", []).append((i, k, len(a) + 3, False))
-    automaton = ahocorasick.Automaton()
-    for key, entries in keys.items():
-        automaton.add_word(key, tuple(entries))
-    automaton.make_automaton()
     forward = tuple(tuple(_by_word(seg, 0) for seg in c.segments) for c in cues)
     backward = tuple(tuple(_by_word(seg, -1) for seg in c.segments) for c in cues)
     needles = tuple(
         tuple(os.path.commonprefix(seg) for k, seg in enumerate(c.segments) if k != anchors[i])
         for i, c in enumerate(cues)
     )
+    automaton = ahocorasick.Automaton()
+    for key, entries in keys.items():
+        # each entry carries what checking it needs, so that _hits looks nothing up
+        automaton.add_word(
+            key,
+            tuple(
+                _Entry(
+                    cues[i],
+                    length,
+                    mid_word,
+                    needles[i],
+                    forward[i][k + 1 :],
+                    backward[i][:k][::-1],
+                )
+                for i, k, length, mid_word in entries
+            ),
+        )
+    automaton.make_automaton()
     return CueTable(cues, automaton, anchors, forward, backward, needles)
 
 
@@ -287,17 +312,18 @@ def _scan_text(low: str) -> str:
     return f" {blank} "
 
 
-def _scan_said(low: str, said: list[tuple[Sentence, Speaker]]) -> str:
-    """``_scan_text`` with everything outside the sides' sentences blanked, so the automaton
-    reports no anchor in questions or headers (most of a briefing's anchors)."""
-    blank = bytearray(low.encode("ascii", "replace").translate(_SCAN_BYTES))
-    pos = 0
-    for s, _ in said:
-        if s.start > pos:
-            blank[pos : s.start] = b" " * (s.start - pos)
-        pos = max(pos, s.end)
-    blank[pos:] = b" " * (len(blank) - pos)
-    return f" {blank.decode('ascii')} "
+def _scan_said(low: str, said: list[tuple[Sentence, Speaker]]) -> tuple[str, list[int]]:
+    """The sides' sentences in ``_scan_text`` form, one after another between single spaces
+    (questions and headers, most of a briefing's anchors, are left out), and where each
+    sentence starts in it."""
+    blank = low.encode("ascii", "replace").translate(_SCAN_BYTES)  # one byte per character
+    pieces = [blank[s.start : s.end] for s, _ in said]
+    starts = []
+    at = 1
+    for piece in pieces:
+        starts.append(at)
+        at += len(piece) + 1
+    return f" {b' '.join(pieces).decode('ascii')} ", starts
 
 
 def _word_char(c: str) -> bool:
@@ -363,6 +389,32 @@ def _scan(scan: str, table: CueTable, lo: int = 0, hi: int | None = None) -> lis
     return list(table.automaton.iter(scan, lo, hi))
 
 
+def _gapped_span(
+    low: str,
+    start: int,
+    stop: int,
+    needles: tuple[str, ...],
+    after: tuple[dict[str, tuple[str, ...]], ...],
+    before: tuple[dict[str, tuple[str, ...]], ...],
+) -> tuple[int, int] | None:
+    """The whole span of a cue with gaps whose anchor spans ``start``–``stop``, or None when
+    its other segments are not within reach."""
+    for x in needles:
+        if x not in low:
+            return None  # a word the cue needs is not in the sentence at all
+    end: int | None = stop
+    for index in after:
+        end = _follows(low, end, index)
+        if end is None:
+            return None
+    first: int | None = start
+    for index in before:
+        first = _precedes(low, first, index)
+        if first is None:
+            return None
+    return first, end
+
+
 def _hits(low: str, raw: list[_Raw], shift: int, table: CueTable) -> list[_Hit]:
     """The cues of ``low`` from its anchors (``raw`` positions minus ``shift`` are offsets
     into ``low``), gaps checked, blocking phrases and the cues inside them removed."""
@@ -372,34 +424,17 @@ def _hits(low: str, raw: list[_Raw], shift: int, table: CueTable) -> list[_Hit]:
     for last, entries in raw:
         # the key ends with a space at ``last``: the anchor ends just before it
         stop = last - shift
-        for index, k, length, mid_word in entries:
+        for cue, length, mid_word, needles, after, before in entries:
             start = stop - length
             if start < 0 or stop > n or (mid_word and (start == 0 or not low[start - 1].isalpha())):
                 continue
-            end: int | None = stop
-            first: int | None = start
-            needles = table.needles[index]
+            end = stop
             if needles:  # a cue of one segment (most) needs nothing more
-                missing = False
-                for x in needles:
-                    if x not in low:
-                        missing = True  # a word the cue needs is not in the sentence at all
-                        break
-                if missing:
+                span = _gapped_span(low, start, stop, needles, after, before)
+                if span is None:
                     continue
-                fwd, bwd = table.forward[index], table.backward[index]
-                for seg in range(k + 1, len(fwd)):
-                    end = _follows(low, end, fwd[seg])
-                    if end is None:
-                        break
-                for seg in range(k - 1, -1, -1):
-                    if end is None or first is None:
-                        break
-                    first = _precedes(low, first, bwd[seg])
-                if end is None or first is None:
-                    continue
-            cue = table.cues[index]
-            (found if cue.type else blocks).append(_Hit(first, end, cue))
+                start, end = span
+            (found if cue.type else blocks).append(_Hit(start, end, cue))
     if len(found) < 2 and not blocks:
         return found
     kept = []
@@ -1068,28 +1103,26 @@ def events(doc: Transcript, ctx: Context) -> None:
     if not said:
         doc.events = []
         return
-    # One lowered copy of the text and one pass of the automaton over all of it (a pass per
-    # turn would cost more); anchors then go to the sentences they fall in, both in order.
+    # One lowered copy of the text and one pass of the automaton over the sides' sentences
+    # (a pass per sentence would cost more); anchors then go to their sentences, in order.
     named = _entity_mentions(doc, ctx.knowledge, said) if doc.entities else None
     lowered = cue_text(doc.text)
+    scan, starts = _scan_said(lowered, said)
     groups: dict[int, list[_Raw]] = {}
-    ends = [s.end for s, _ in said]
     i = 0
     n = len(said)
-    for item in _scan(_scan_said(lowered, said), table):
-        pos = item[0] - 1  # the anchor's end in the text (scan offsets are one ahead)
-        if ends[i] < pos:
-            i = bisect.bisect_left(ends, pos, i)
-            if i == n:
-                break
-        if said[i][0].start < pos:
+    for item in _scan(scan, table):
+        stop = item[0]  # where the anchor ends (its key's closing space) in the scan text
+        while i + 1 < n and starts[i + 1] < stop:
+            i += 1
+        if stop - starts[i] <= said[i][0].end - said[i][0].start:
             groups.setdefault(i, []).append(item)
     found: list[dict] = []
     for i, group in groups.items():
         s, speaker = said[i]
         home = speaker.country or fallback_home
         low = lowered[s.start : s.end]
-        hits = _hits(low, group, s.start + 1, table)
+        hits = _hits(low, group, starts[i], table)
         if not hits:
             continue
         found_names = (
