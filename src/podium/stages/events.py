@@ -741,6 +741,16 @@ def _coordinated(low: str, a: Mention, b: Mention) -> bool:
     return low[a.end : b.start].strip() in ("and", "&", "and the", ", and", ", and the")
 
 
+def _can_act(low: str, m: Mention, start: int, any_clause: bool) -> bool:
+    """Whether the mention ``m`` can be the subject of the cue at ``start``."""
+    # "our talks", "my conversations": the possessor acts, whatever stands before it
+    possessive = m.first_person and len(low[m.end : start].split()) <= 2
+    if not possessive and _word_before(low, m.start) in _PREPOSITIONS:
+        return False
+    # "if American interests…, we will"
+    return any_clause or not _in_if(low, m.start)
+
+
 def _actors(
     low: str, found: list[Mention], start: int, end: int, mutual: bool
 ) -> tuple[Mention | None, Mention | None]:
@@ -749,16 +759,8 @@ def _actors(
     # mentions inside a cue with a gap are its objects: "summoned Niger's ambassador"
     after = [m for m in found if m.start > start]
     iffy = "if " in low or "unless " in low
-    cue_in_if = iffy and _in_if(low, start)
-
-    def can_act(m: Mention) -> bool:
-        # "our talks", "my conversations": the possessor acts, whatever stands before it
-        possessive = m.first_person and len(low[m.end : start].split()) <= 2
-        if not possessive and _word_before(low, m.start) in _PREPOSITIONS:
-            return False
-        # "if American interests…, we will"
-        return cue_in_if or not iffy or not _in_if(low, m.start)
-
+    # in a sentence with no if-clause, or a cue inside one, any name can act
+    any_clause = not iffy or _in_if(low, start)
     # The subject opens the clause the cue is in ("…made clear that we will…"); failing
     # that, the nearest name before the cue acts. Which clause opener is last matters only
     # among two names or more, and only from the first of them on.
@@ -769,12 +771,12 @@ def _actors(
             opener = last_opener.end()
     source = None
     for m in before:
-        if m.start >= opener and can_act(m):
+        if m.start >= opener and _can_act(low, m, start, any_clause):
             source = m
             break
     if source is None:
         for m in reversed(before):
-            if can_act(m):
+            if _can_act(low, m, start, any_clause):
                 source = m
                 break
     partner: Mention | None = None
