@@ -211,8 +211,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?P<lead>{_alternation(cues['pointer'])})\s+(?P<topic>[^,.;:?!]{{2,120}})",
             re.I,
         ),
+        # A trie, not the phrases one by one: its match is read, and it is the same (of the
+        # phrases that open the text, the trie, like the alternation, tries the longest first).
         "follow_up": re.compile(
-            rf"^(?:[—–-]+|\.\.\.|…)?\s*(?:{_alternation(cues['follow_up'])})\b", re.I
+            rf"^(?:[—–-]+|\.\.\.|…)?\s*(?:{_trie_alternation(cues['follow_up'])})\b", re.I
         ),
         "backchannel": re.compile(
             rf"^\W*(?:(?:{_alternation(cues['backchannel'])})\b[\s.,!—–-]*)+$", re.I
@@ -368,13 +370,15 @@ def _form(seg: str) -> str | None:
     marked = "?" in seg
     if not marked and (_is_thanks(seg) or _cut_off(seg)):
         return None  # thanks, or a question cut off before it was asked ("I wanted to ask —")
-    if _PHATIC.match(seg):
-        return None  # "Can you hear me?" on a call asks nothing of substance
     if marked and seg.rstrip(" \"'”’)]").endswith("?"):
-        return "direct"
-    if _patterns()["asks"].match(seg):
-        return "indirect"
-    return None
+        form = "direct"
+    elif _patterns()["asks"].match(seg):
+        form = "indirect"
+    else:
+        return None
+    # "Can you hear me?" on a call asks nothing of substance (looked at only for a segment
+    # that would ask: half of them ask nothing anyway)
+    return None if _PHATIC.match(seg) else form
 
 
 # -- the stage --------------------------------------------------------------------------------
@@ -395,19 +399,21 @@ def exchanges(doc: Transcript, ctx: Context) -> None:
     groups: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
     last_question: Turn | None = None
+    last_cut_off = False  # whether the last question turn stops mid-sentence
     asked_before = False  # whether the last question turn asked something in so many words
     handover: tuple[list[str], str] | None = None
     for turn in doc.turns:
         role = roles.get(turn.speaker, "other")
         if role == "journalist":
             segs, asked = _question_segments(doc, turn, by_turn.get(turn.id, []))
+            cut_off = _cut_off(turn.text)
             # a turn cut off mid-question ("Just to follow up on the aid bill —") asks too
-            asks = asked or _cut_off(turn.text)
-            how = _follows_up(turn, last_question, current, people) if current else None
+            asks = asked or cut_off
+            how = _follows_up(turn, last_question, last_cut_off, current, people) if current else None
             if not asks and how is None:
                 continue  # asks nothing: no exchange, and it breaks nothing
             if how is not None and last_question is not None and (
-                how == _CONTINUES or not asked_before or _cut_off(last_question.text)
+                how == _CONTINUES or not asked_before or last_cut_off
             ):
                 # "Yeah." while the reporter was cut off, or to a remark, is no answer
                 while current["answers"] and _is_backchannel(current["answers"][-1]):
@@ -432,6 +438,7 @@ def exchanges(doc: Transcript, ctx: Context) -> None:
                 current["handovers"][turn.id] = handover
             handover = None
             last_question = turn
+            last_cut_off = cut_off
             asked_before = asked
         else:
             if role == "principal" and current is not None:
@@ -479,7 +486,7 @@ _DASH_START = re.compile(r"^(?:\s*\([^)]*\))*\s*(?:[—–]|--|\.\.\.|…)")
 
 
 def _follows_up(
-    turn: Turn, last: Turn | None, current: dict[str, Any], people: _People
+    turn: Turn, last: Turn | None, last_cut_off: bool, current: dict[str, Any], people: _People
 ) -> str | None:
     """How a reporter's turn belongs to the current exchange, or None if it opens a new one:
     the same questioner; a turn that picks up an interrupted one ("— that Speaker Pelosi took
@@ -487,7 +494,7 @@ def _follows_up(
     if turn.speaker in current["questioners"]:
         return _SAME
     answers = current["answers"]
-    if last is not None and (_opens_with_dash(turn.text) or _cut_off(last.text)):
+    if last is not None and (last_cut_off or _opens_with_dash(turn.text)):
         if all(_is_backchannel(a) for a in answers if a.start > last.start):
             return _CONTINUES
     speaker = people.by_id.get(turn.speaker)
@@ -519,13 +526,17 @@ def _is_backchannel(turn: Turn) -> bool:
     return len(turn.text) < 40 and bool(_patterns()["backchannel"].match(turn.text))
 
 
+# A segment of a question turn: start, end, form (None for context), its text and the sentence
+# it is part of.
+_Segment = tuple[int, int, str | None, str, Sentence]
+
+
 def _question_segments(
     doc: Transcript, turn: Turn, sentences: list[Sentence]
-) -> tuple[list[tuple[int, int, str | None]], bool]:
-    """(start, end, form) of every segment of a question turn, form None for context; and
-    whether any asks."""
+) -> tuple[list[_Segment], bool]:
+    """Every segment of a question turn; and whether any asks."""
     text = doc.text
-    segs: list[tuple[int, int, str | None]] = []
+    segs: list[_Segment] = []
     asking: list[int] = []  # the indices of the segments that ask
     if not sentences:
         sentences = [Sentence("", turn.id, turn.start, turn.end, turn.text)]
@@ -540,15 +551,17 @@ def _question_segments(
             a, b = _trim(text, a, b)
             if b <= a:
                 continue
-            form = _form(text[a:b])
+            # most sentences need no trimming: their own text is the segment's
+            seg = s.text if a == s.start and b == s.end else text[a:b]
+            form = _form(seg)
             if form:
                 asking.append(len(segs))
-            segs.append((a, b, form))
+            segs.append((a, b, form, seg, s))
     # "Can I follow up on that?" only asks leave to ask: context when a question follows
     for i in asking[:-1]:
-        a, b, _ = segs[i]
+        a, b, _, seg, s = segs[i]
         if _PERMISSION.match(text, a, b):
-            segs[i] = (a, b, None)
+            segs[i] = (a, b, None, seg, s)
     return segs, bool(asking)  # (the last that asks still does)
 
 
@@ -590,8 +603,7 @@ def _build(
         addressees, cues = start[0], [start[1]] * len(start[0])
         context: list[str] = []
         open_cluster: _Cluster | None = None
-        for a, b, form in segs:
-            seg = text[a:b]
+        for a, b, form, seg, sentence in segs:
             found = _find_cue(seg, people)
             if found:
                 addressees, cues = found[0], [found[1]] * len(found[0])
@@ -607,16 +619,10 @@ def _build(
                 clusters.append(open_cluster)
                 context = []
             counter += 1
-            places: list[str] = []
-            issues: list[str] = []
-            for s in by_turn.get(turn.id, []):
-                if s.start >= b:
-                    break
-                if a < s.end:
-                    if s.places:
-                        places += [p for p in s.places if p not in places]
-                    if s.issues:
-                        issues += [i for i in s.issues if i not in issues]
+            # A segment lies in its sentence, and sentences do not overlap: the sentence's
+            # places and issues are the segment's.
+            places = list(sentence.places)
+            issues = list(sentence.issues)
             open_cluster.subs.append(
                 {
                     "id": f"{xid}.q{counter}",
