@@ -199,6 +199,7 @@ class Matcher:
     def __init__(self, kb: Knowledge) -> None:
         self._kb = kb
         self._spells: dict[str, tuple[Official, ...]] = {}
+        self._spells_in: dict[tuple[str, str | None], tuple[tuple[Official, ...], bool]] = {}
         self._office_kinds: dict[str, str | None] = {}
         # Found per sentence, where it matters (see points_back), not by the automaton; grouped
         # by their rarest word, which is looked for first.
@@ -313,15 +314,29 @@ class Matcher:
         names: list[tuple[int, int, Reading, Reading | None]] = []
         issues: list[tuple[int, tuple[str, ...]]] = []
         add_name, add_issue = names.append, issues.append
-        for start, end, p, reading in self._matches(text):
-            if reading.kind == "issue" and not p.nested:
-                if reading.issues:
-                    add_issue((start, reading.issues))
+        n = len(text)
+        # ``_matches`` written out: this loop runs once per match of every text.
+        for end, p in self._automaton.iter_long(" " + _spaced(text)):
+            if end < n and text[end].isalnum():
+                reading = p.open
+                if reading is None:
+                    continue
+            else:
+                reading = p.exact
+            start = end - p.length
+            if p.abbreviation and not _abbreviation_ok(text, start, end):
+                continue
+            nested = p.nested
+            if not nested:
+                if reading.kind == "issue":
+                    if reading.issues:
+                        add_issue((start, reading.issues))
+                    continue
+                add_name((start, end, reading, None))
                 continue
             add_name((start, end, reading, None))
-            if p.nested:
-                for s, e, inner in p.nested:
-                    add_name((start + s, start + e, inner, reading))
+            for s, e, inner in nested:
+                add_name((start + s, start + e, inner, reading))
         return names, issues
 
     def scan(self, text: str) -> list[Hit]:
@@ -356,6 +371,21 @@ class Matcher:
             if len(self._spells) > 100_000:  # a bound, for long-running servers
                 self._spells.clear()
             found = self._spells[name] = tuple(self._kb.find_officials(name))
+        return found
+
+    def spells_in(self, name: str, kind: str | None) -> tuple[tuple[Official, ...], bool]:
+        """``spells(name)`` in an office of ``kind`` (``office_kind``; every spell when
+        ``kind`` is None), and whether they are more than one person's; remembered."""
+        key = (name, kind)
+        found = self._spells_in.get(key)
+        if found is None:
+            spells = self.spells(name)
+            if kind is not None:
+                office_kind = self.office_kind
+                spells = tuple(s for s in spells if office_kind(s.office) == kind)
+            if len(self._spells_in) > 100_000:  # a bound, for long-running servers
+                self._spells_in.clear()
+            found = self._spells_in[key] = (spells, len({s.id for s in spells}) > 1)
         return found
 
     def __len__(self) -> int:

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
+from operator import attrgetter, itemgetter
 
 from ..knowledge import ORG_CODES, Knowledge, Official
 from ..model import Entity, Transcript
@@ -71,6 +73,11 @@ _DECISIVE_KINDS = frozenset(
 # Kinds of place a treaty's name may name for the sentence ("Iran nuclear deal": yes; "Minsk
 # agreements": a city, no).
 _TREATY_PLACE_KINDS = frozenset({"country", "demonym"})
+# Keys: where an entity (or a sentence) starts and ends, an ``(offset, ...)`` pair's offset.
+_START = attrgetter("start")
+_END = attrgetter("end")
+_OFFSET = itemgetter(0)
+_UNKNOWN = object()  # a name not looked up yet (None: looked up, nobody)
 
 
 def find_entities(
@@ -124,18 +131,18 @@ def find_entities(
             found.append(entity)
             if country:
                 places.append((entity.start, country))
-        found.sort(key=lambda e: e.start)
-        places.sort(key=lambda m: m[0])
-    issues.sort(key=lambda m: m[0])  # terms of names came after the bare terms
+        found.sort(key=_START)
+        places.sort(key=_OFFSET)
+    issues.sort(key=_OFFSET)  # terms of names came after the bare terms
     return found, places, issues
 
 
 def _is_language(text: str, start: int, end: int) -> bool:
     """Whether a demonym names a language here: "(in Russian)", "speaks English"."""
-    before = text[max(0, start - 10) : start]
-    if before.endswith(_SPEAKING):
+    around = max(0, start - 10)
+    if text.endswith(_SPEAKING, around, start):
         return True
-    return before.endswith(_IN) and (end >= len(text) or text[end] in ".,;:)!?\n")
+    return text.endswith(_IN, around, start) and (end >= len(text) or text[end] in ".,;:)!?\n")
 
 
 class _People:
@@ -153,32 +160,30 @@ class _People:
 
     def lookup(self, name: str, hint: str | None) -> Official | None:
         key = (name, hint)
-        if key not in self.cache:
-            self.cache[key] = self._official(name, hint)
-        return self.cache[key]
+        found = self.cache.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self.cache[key] = self._official(name, hint)
+        return found
 
     def _official(self, name: str, hint: str | None) -> Official | None:
-        spells = self.kb.matcher.spells(name)
+        matcher = self.kb.matcher
+        kind = matcher.office_kind(hint) if hint is not None else None
+        # "Senator Sanders" is no press secretary Sanders, "President Kennedy" no health
+        # secretary: such a title must match an office the person held.
+        decisive = kind in _DECISIVE_KINDS
+        spells, several = matcher.spells_in(name, kind if decisive else None)
         if not spells:
             return None
-        office_kind = self.kb.matcher.office_kind
-        kind = office_kind(hint) if hint is not None else None
-        if kind in _DECISIVE_KINDS:
-            # "Senator Sanders" is no press secretary Sanders, "President Kennedy" no health
-            # secretary: such a title must match an office the person held.
-            spells = tuple(s for s in spells if office_kind(s.office) == kind)
-            if not spells:
-                return None
         date = self.date
-        if len({s.id for s in spells}) > 1 or not date or len(date) != 10:
+        if several or not date or len(date) != 10:
             found = self.kb.find_official(name, date, hint)  # the base's full judgement
             return found if found in spells else None
         # One person: the spell that day, else the last one begun before it, else the first.
-        current = [s for s in spells if s.in_office(date)]
-        if current:
-            return current[0]
+        for s in spells:
+            if s.in_office(date):
+                return s
         before = [s for s in spells if s.start <= date]
-        return max(before, key=lambda s: s.start) if before else min(spells, key=lambda s: s.start)
+        return max(before, key=_START) if before else min(spells, key=_START)
 
     def add(self, start: int, end: int) -> None:
         self.pending.append((start, end))
@@ -232,29 +237,37 @@ class _People:
 
     def _name(self, run: str, title: str) -> tuple[int, Official | None] | tuple[()]:
         """How much of a run of capitalised words after a title is a name, and whose."""
-        words = run.split()
-        kept: list[str] = []
-        shouting = words[0].isupper()
-        for w in words:
-            bare = w.rstrip(".")
-            if bare in _NOT_NAMES or self.kb.is_discourse(bare):
-                break
-            if not shouting and len(bare) > 1 and bare.isupper():
-                break  # "President Biden SAID" is not part of the name
-            if w.endswith(_POSSESSIVE):
-                kept.append(w[:-2])
-                break
-            kept.append(w)
-            if w.endswith(".") and len(bare) > 1:
-                break  # "President Xi." ends the sentence
-        while kept and (len(kept[-1].rstrip(".")) == 1 or kept[-1].islower()):
-            kept.pop()  # an initial or a particle does not end a name
-        if kept:
-            kept[-1] = kept[-1].rstrip(".")
-        if not kept:
+        length = _name_length(run, self.kb)
+        if not length:
             return ()
-        length = run.index(kept[-1], sum(len(w) for w in kept[:-1])) + len(kept[-1])
         return length, self.lookup(run[:length], title)
+
+
+@lru_cache(maxsize=8192)  # "President Biden" recurs across texts: read each run once
+def _name_length(run: str, kb: Knowledge) -> int:
+    """How much of a run of capitalised words after a title is a name (0: none of it)."""
+    words = run.split()
+    kept: list[str] = []
+    shouting = words[0].isupper()
+    for w in words:
+        bare = w.rstrip(".")
+        if bare in _NOT_NAMES or kb.is_discourse(bare):
+            break
+        if not shouting and len(bare) > 1 and bare.isupper():
+            break  # "President Biden SAID" is not part of the name
+        if w.endswith(_POSSESSIVE):
+            kept.append(w[:-2])
+            break
+        kept.append(w)
+        if w.endswith(".") and len(bare) > 1:
+            break  # "President Xi." ends the sentence
+    while kept and (len(kept[-1].rstrip(".")) == 1 or kept[-1].islower()):
+        kept.pop()  # an initial or a particle does not end a name
+    if kept:
+        kept[-1] = kept[-1].rstrip(".")
+    if not kept:
+        return 0
+    return run.index(kept[-1], sum(len(w) for w in kept[:-1])) + len(kept[-1])
 
 
 def _country(official: Official | None) -> str | None:
@@ -273,29 +286,32 @@ def entities(doc: Transcript, ctx: Context) -> None:
         for s in sentences:
             s.places = []
             s.issues = []
-    # Both lists are in text order, as the sentences are: one walk each.
-    ends = [s.end for s in sentences]
+    # Both lists are in text order, as the sentences are: one walk each. ``bound`` is the end
+    # of the sentence at hand; a mention at or past it looks for its sentence by bisection.
+    ends = list(map(_END, sentences))
     last = len(sentences)
-    i = 0
+    i = start = bound = 0
+    have: list[str] = []
     for pos, code in places:
-        if i < last and ends[i] <= pos:
+        if pos >= bound:
             i = bisect.bisect_right(ends, pos, i)  # the first sentence ending after pos
-        if i == last:
-            break
-        s = sentences[i]
-        if pos >= s.start and code not in s.places:
-            s.places.append(code)
+            if i == last:
+                break
+            s = sentences[i]
+            start, bound, have = s.start, s.end, s.places
+        if pos >= start and code not in have:
+            have.append(code)
     with_issues: list[int] = []
-    i = 0
+    i = start = bound = 0
     for pos, found_issues in issues:
-        if i < last and ends[i] <= pos:
+        if pos >= bound:
             i = bisect.bisect_right(ends, pos, i)
-        if i == last:
-            break
-        s = sentences[i]
-        if pos < s.start:
+            if i == last:
+                break
+            s = sentences[i]
+            start, bound, have = s.start, s.end, s.issues
+        if pos < start:
             continue
-        have = s.issues
         if not have:
             with_issues.append(i)
         for x in found_issues:
@@ -309,13 +325,18 @@ def _issues_from_before(doc: Transcript, kb: Knowledge, with_issues: list[int]) 
     the sentence before it, in the same turn and paragraph."""
     sentences, text = doc.sentences, doc.text
     points_back = kb.matcher.points_back
+    last = len(sentences) - 1
     for i in with_issues:
-        for j in range(i + 1, min(i + 3, len(sentences))):  # at most two sentences on
-            prev, cur = sentences[j - 1], sentences[j]
+        prev = sentences[i]
+        for j in (i + 1, i + 2):  # at most two sentences on
+            if j > last:
+                break
+            cur = sentences[j]
             if cur.issues or cur.turn != prev.turn or len(cur.text) > _BACK_MAX:
                 break
-            if "\n" in text[prev.end : cur.start]:
+            if text.find("\n", prev.end, cur.start) >= 0:
                 break
             if not cur.text.startswith(_BACK_OPENERS) and not points_back(cur.text):
                 break
             cur.issues = list(prev.issues)
+            prev = cur
