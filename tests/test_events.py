@@ -347,3 +347,30 @@ def test_a_journalists_question_is_no_event():
     assert [(e["sentence"], e["type"], e["source"], e["target"]) for e in doc.events] == [
         ("s2", "ACCUSE", US, "RUS")
     ]
+
+
+def test_the_stage_reads_each_sentence_as_classify_does():
+    """The stage scans the sides' sentences packed one after another: cues at a sentence's
+    first and last words are found, and none is read across two sentences."""
+    from podium.stages.sentences import sentences
+
+    speech = (
+        "Condemn. We condemn Russia's attack on Ukraine. We will not tolerate it. Sanctions "
+        "on Iran will stay, and we urge China to help. We will sign the agreement. Sign. "
+        "The agreement is good. We agree."
+    )
+    text = f"MR. SMITH: {speech}"
+    doc = Transcript(text=text, source=Source("t", "0"))
+    doc.speakers = [Speaker("smith", "Smith", role="principal", country=US)]
+    doc.turns = [Turn("t1", "smith", "MR. SMITH", 11, len(text), speech, kind="statement")]
+    ctx = Context(knowledge=default_knowledge())
+    sentences(doc, ctx)
+    events(doc, ctx)
+    expected = []
+    for s in doc.sentences:
+        g = classify(s.text, speaker_country=US)
+        if g is not None:
+            expected.append((s.id, g.type, g.cue, s.start + g.start))
+    assert [(e["sentence"], e["type"], e["cue"], e["start"]) for e in doc.events] == expected
+    assert len(expected) >= 4
+    assert "Sign. The agreement" not in [e["cue"] for e in doc.events]
