@@ -16,6 +16,7 @@ came from in ``evidence``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
@@ -58,6 +59,8 @@ _CALL_WORDS = (
     "please", "go ahead", "you have the floor",
     "Go ahead,", "Yes,", "Yeah,", "Okay,", "OK,", "Sure,", "All right,", "Next,",
 )
+# One search for any of them (faster than a test per word on a turn's tail).
+_CALL_GUARD = re.compile("|".join(map(re.escape, _CALL_WORDS)))
 _VOCATIVE = re.compile(r"^(?:\s*\([^)]*\)\s*)?(?P<name>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?),\s")
 _ADDRESS = re.compile(
     r"\b(?:questions?|one|this)\s+(?:is\s+)?(?:to|for)\s+(?P<who>(?:the\s+)?(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?"
@@ -115,6 +118,10 @@ class Person:
             self.evidence[attr] = why
 
 
+_NUMBERED_GENERIC = re.compile(r"^(?:speaker|participant|reporter|questioner|voice)\s*\d+$", re.I)
+_RUN_IN_HONORIFIC = re.compile(r"^((?:MR|MS|MRS|DR|Mr|Ms|Mrs|Dr)\.)(?=\w)")
+
+
 def parse_label(label: str, kb: Knowledge) -> ParsedLabel:
     core, role_text = _strip_role(label.strip())
     p = ParsedLabel(label=label, role_text=role_text)
@@ -122,11 +129,11 @@ def parse_label(label: str, kb: Knowledge) -> ParsedLabel:
     if generic is not None:
         p.generic = generic
         return p
-    if re.match(r"^(?:speaker|participant|reporter|questioner|voice)\s*\d+$", core, re.I):
+    if _NUMBERED_GENERIC.match(core):
         p.generic = kb.generic_label(core.split()[0]) or Office(core.split()[0].lower(), "other", None, "generic")
         return p
     # "MR.PESICKA": an honorific run into the name.
-    words = re.sub(r"^((?:MR|MS|MRS|DR|Mr|Ms|Mrs|Dr)\.)(?=\w)", r"\1 ", core).split()
+    words = _RUN_IN_HONORIFIC.sub(r"\1 ", core).split()
     if words and words[0].lower() == "the" and len(words) > 1:
         words = words[1:]
     if words and words[0].lower().rstrip(".") in kb.honorifics:
@@ -192,7 +199,7 @@ def _display(name: str) -> str:
 
 
 def _surname(name: str) -> str:
-    words = [w for w in re.split(r"\s+", name) if w]
+    words = name.split()  # the same words as re.split(r"\s+") without the empty ones
     return fold(words[-1]) if words else ""
 
 
@@ -365,7 +372,7 @@ def speakers(doc: Transcript, ctx: Context) -> None:
         else:
             key = f"label:{fold(turn.label)}"
         key_of.setdefault(turn.label, key)
-        p = person(key)
+        p = persons.get(key) or person(key)
         p.present = True
         if turn.label not in p.labels:
             p.labels.append(turn.label)
@@ -434,22 +441,22 @@ def _typo_labels(turns: list[Turn], kb: Knowledge) -> dict[str, str]:
     or of a generic role word ("MOERATOR"), is read as that label; the turn keeps
     the label as written.
     """
-    counts: dict[str, int] = {}
-    for t in turns:
-        if t.label is not None:
-            counts[t.label] = counts.get(t.label, 0) + 1
+    counts = Counter(t.label for t in turns)  # in the order labels first appear
+    counts.pop(None, None)
     by_count = sorted(counts, key=lambda lb: -counts[lb])
+    folded = {lb: fold(lb) for lb in by_count}
+    surname_length = {lb: len(_surname(lb)) for lb in by_count}
     out: dict[str, str] = {}
     for label in by_count:
-        key = fold(label)
+        key = folded[label]
         if len(key) < 5 or kb.generic_label(label) is not None:
             continue
         for other in by_count:
             if counts[other] <= counts[label] or other in out:
                 continue
             # Short surnames differ by one letter between different people (KIRK, KIRBY).
-            limit = 1 if min(len(_surname(label)), len(_surname(other))) < 7 else 2
-            if abs(len(fold(other)) - len(key)) <= limit and Levenshtein.distance(key, fold(other)) <= limit:
+            limit = 1 if min(surname_length[label], surname_length[other]) < 7 else 2
+            if abs(len(folded[other]) - len(key)) <= limit and Levenshtein.distance(key, folded[other]) <= limit:
                 out[label] = other
                 break
         else:
@@ -493,10 +500,16 @@ def _holder(kb: Knowledge, phrase: str, country: str | None, date: str | None) -
 
 def _describe(p: Person, kb: Knowledge, date: str | None, home: str | None) -> None:
     """Name, title, role, country and official from the labels and the knowledge base."""
+    names: list[str] = []
+    hint = None  # the first office a label names
     for pl in p.parsed:
         if pl.generic is not None:
             p.set("role", pl.generic.role, f"label {pl.label!r}")
             continue
+        if pl.name:
+            names.append(pl.name)
+        if hint is None and pl.office is not None:
+            hint = pl.office.phrase
         if pl.outlet and not pl.office and not pl.honorific and not pl.name:
             p.set("outlet", pl.outlet, f"label {pl.label!r}")
         if pl.outlet and (pl.role_text or pl.name is None):
@@ -508,11 +521,9 @@ def _describe(p: Person, kb: Knowledge, date: str | None, home: str | None) -> N
             p.set("title", _display(pl.office_text or pl.office.phrase), f"label {pl.label!r}")
             p.set("role", pl.office.role, f"office {pl.office.phrase!r}")
             p.set("country", pl.qualifier or pl.office.country, f"label {pl.label!r}")
-    names = [pl.name for pl in p.parsed if pl.name and not pl.generic]
     if p.name is None and names:
         longest = max(names, key=lambda n: len(n.split()))
         p.set("name", _display(longest), "label")
-    hint = next((pl.office.phrase for pl in p.parsed if pl.office is not None), None)
     if p.key.startswith("official:") and p.name is None:
         holder = kb.official(p.key.split(":", 1)[1], date)
         if holder is not None:
@@ -559,16 +570,19 @@ def _describe(p: Person, kb: Knowledge, date: str | None, home: str | None) -> N
 
 def _answerers(doc: Transcript, persons: dict[str, Person]) -> None:
     """A speaker of unknown role whose turns mostly follow reporters' questions is answering them."""
-    role_of = {t.id: p.role for p in persons.values() for t in p.turns}
-    index = {t.id: i for i, t in enumerate(doc.turns)}
+    role_of: dict[str, str | None] = {}
+    index: dict[str, int] = {}
     for p in persons.values():
+        if p.role != "other" or not p.turns:
+            continue
         generic_other = bool(p.parsed) and all(
             pl.generic is not None and pl.generic.role == "other" for pl in p.parsed
         )
-        if p.role != "other" or not p.turns:
-            continue
         if p.evidence.get("role", "").startswith("label") and not generic_other:
             continue
+        if not index:  # for the first speaker that gets this far, before any role changes
+            role_of = {t.id: q.role for q in persons.values() for t in q.turns}
+            index = {t.id: i for i, t in enumerate(doc.turns)}
         asking = sum(1 for t in p.turns if "?" in t.text)
         if generic_other and asking * 2 > len(p.turns):
             # "Speaker 1:", "PARTICIPANT:" whose turns are questions: a reporter.
@@ -639,7 +653,7 @@ def _journalists(doc: Transcript, persons: dict[str, Person], kb: Knowledge) -> 
             prev_p = by_turn.get(prev.id)
             if prev_p is not None and prev_p.role in ("moderator", "principal"):
                 tail = prev.text[-200:]
-                calls = _CALL.finditer(tail) if any(w in tail for w in _CALL_WORDS) else ()
+                calls = _CALL.finditer(tail) if _CALL_GUARD.search(tail) else ()
                 for cm in calls:
                     who = cm.group("who") or cm.group("first")
                     if not who or kb.is_discourse(who.split()[0]):
@@ -749,18 +763,33 @@ def _merge_named_journalists(persons: dict[str, Person], order: list[str]) -> No
             seen[k] = p
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def _slug(p: Person, used: set[str]) -> str:
     if p.key.startswith("journalist:") and not p.name:
         base = "journalist-" + p.key.split(":", 1)[1]
     elif p.name:
-        base = re.sub(r"[^a-z0-9]+", "-", fold(p.name)).strip("-")
+        base = _NOT_SLUG.sub("-", fold(p.name)).strip("-")
     else:
-        base = re.sub(r"[^a-z0-9]+", "-", fold(p.key.split(":", 1)[-1])).strip("-")
+        base = _NOT_SLUG.sub("-", fold(p.key.split(":", 1)[-1])).strip("-")
     base = base or "speaker"
     sid, n = base, 2
     while sid in used:
         sid, n = f"{base}-{n}", n + 1
     return sid
+
+
+# Words that make a reporter's turn a question without a question mark: case-blind
+# r"\b(?:whether|wonder if|could you|can you|would you|tell us|I want to ask|my question|a
+# question|follow up)\b". Written to open with a character class (each first letter in every
+# form re.I would match it in: "i" also matches "İ" and "ı") so that the engine skips ahead to
+# candidates; the look-behind stands for the \b before the word.
+_QUESTIONING = re.compile(
+    r"[WwCcTtIiİıMmAaFf](?<!\w.)"
+    r"(?i:(?<=w)(?:hether|onder if|ould you)|(?<=c)(?:ould you|an you)|(?<=t)ell us|(?<=i) want to ask"
+    r"|(?<=m)y question|(?<=a) question|(?<=f)ollow up)\b"
+)
 
 
 def _turn_kinds(doc: Transcript) -> None:
@@ -769,12 +798,7 @@ def _turn_kinds(doc: Transcript) -> None:
     for t in doc.turns:
         role = roles.get(t.speaker, "other")
         if role == "journalist":
-            questioning = "?" in t.text or re.search(
-                r"\b(?:whether|wonder if|could you|can you|would you|tell us|I want to ask|my question|"
-                r"a question|follow up)\b",
-                t.text,
-                re.I,
-            )
+            questioning = "?" in t.text or _QUESTIONING.search(t.text)
             t.kind = "question" if questioning else "other"
             asked = asked or bool(questioning)
         elif role == "moderator":
