@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
-import itertools
-import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,11 +141,14 @@ _ORDINALS = {
     "first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4,
     "former": 0, "last": -1, "latter": -1, "final": -1, "other": None,
 }  # fmt: skip
-_ORDINAL_POINTER = re.compile(
-    r"^(?:\([^)]*\)\s*)*(?:(?:and|so|now|then|but|well|okay)\s*,?\s+)*"
+# What may open a sentence before a pointer: notes, "And", "So, "...
+_POINTER_LEAD = r"^(?:\([^)]*\)\s*)*(?:(?:and|so|now|then|but|well|okay)\s*,?\s+)*"
+_ORDINAL = (
     r"(?:(?:on|to|as for|as to|regarding|turning to|with regard to|about|for)\s+)?(?:your|the)\s+"
     r"(?P<ord>first|second|third|fourth|fifth|last|final|latter|former|other)\b"
-    r"(?P<tail>\s+(?:question|part|point|one|issue|thing|matter)s?\b)?",
+)
+_ORDINAL_POINTER = re.compile(
+    _POINTER_LEAD + _ORDINAL + r"(?P<tail>\s+(?:question|part|point|one|issue|thing|matter)s?\b)?",
     re.I,
 )
 _COLON = re.compile(r":\s+(?=\S)")
@@ -192,7 +193,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "explicit_near_q": re.compile(
             rf"[QqOo](?:(?<=[Qq])uestions?|(?<=[Oo])ne)\s+(?:is\s+)?(?:to|for)\s+{who}"
         ),
-        "group": re.compile(rf"^(?:the\s+)?(?:{group})$", re.I),
+        "group": re.compile(rf"^(?:the\s+)?(?:{_trie_alternation(cues['group'])})$", re.I),
         "explicit": re.compile(
             rf"(?P<cue>\b(?:[Qq]uestions?|[Oo]ne)\s+(?:is\s+)?(?:to|for)\s+(?P<who>{who}))"
             rf"|(?:^|[,;:]\s+|\b(?i:first|second|third|next|finally|lastly|also|and|then|now),?\s+)"
@@ -219,9 +220,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "backchannel": re.compile(
             rf"^\W*(?:(?:{_alternation(cues['backchannel'])})\b[\s.,!—–-]*)+$", re.I
         ),
+        # A sentence that opens with a pointer, of either kind (one match, not two).
         "split": re.compile(
-            r"^(?:\([^)]*\)\s*)*(?:(?:and|so|now|then|but|well|okay)\s*,?\s+)*"
-            rf"(?:{_trie_alternation(multi)})\b",
+            _POINTER_LEAD + rf"(?:(?:{_trie_alternation(multi)})\b|{_ORDINAL})",
             re.I,
         ),
     }
@@ -271,13 +272,20 @@ class _People:
         name_words: dict[str, set[str]] = {}
         title_words: dict[str, list[str]] = {}
         skip: set[str] = set()
+        # (name, title, labels) → (words, title words): most reporters are an unnamed "Q"
+        seen: dict[tuple[str | None, ...], tuple[set[str], list[str]]] = {}
         for s in doc.speakers:
-            words = set(fold(s.name).split()) if s.name else set()
-            title = fold(s.title).split() if s.title else []
-            for label in s.labels:
-                words.update(set(fold(label).split()).difference(title))
-            words = {w for w in words.difference(STOP) if len(w) > 2}
-            skip.update(words)
+            key = (s.name, s.title, *s.labels)
+            if key in seen:
+                words, title = seen[key]
+            else:
+                words = set(fold(s.name).split()) if s.name else set()
+                title = fold(s.title).split() if s.title else []
+                for label in s.labels:
+                    words.update(set(fold(label).split()).difference(title))
+                words = {w for w in words.difference(STOP) if len(w) > 2}
+                skip.update(words)
+                seen[key] = words, title
             if s.role == "principal":
                 name_words[s.id] = words
                 title_words[s.id] = title
@@ -286,10 +294,15 @@ class _People:
     def own_names(self, speaker_id: str) -> set[str]:
         """The folded name and outlet of a speaker, which a reporter's turn may say (kept: a
         reporter asks several times)."""
-        if speaker_id not in self.own:
+        own = self.own.get(speaker_id)
+        if own is None:
             q = self.by_id.get(speaker_id)
-            self.own[speaker_id] = {fold(x) for x in (q.name, q.outlet) if q and x}
-        return self.own[speaker_id]
+            if q is None or not (q.name or q.outlet):
+                own = set()  # most reporters: an unnamed "Q"
+            else:
+                own = {fold(x) for x in (q.name, q.outlet) if x}
+            self.own[speaker_id] = own
+        return own
 
     def resolve(self, phrase: str) -> list[str]:
         """Speaker ids a cue phrase ("Secretary Pompeo", "Mr. Foreign Minister") names."""
@@ -389,11 +402,12 @@ def exchanges(doc: Transcript, ctx: Context) -> None:
     roles = {s.id: s.role for s in doc.speakers}
     people = _People.of(doc)
     by_turn: dict[str, list[Sentence]] = {}
-    for turn_id, sentences in itertools.groupby(doc.sentences, key=operator.attrgetter("turn")):
-        if turn_id in by_turn:
-            by_turn[turn_id].extend(sentences)
+    for s in doc.sentences:
+        in_turn = by_turn.get(s.turn)
+        if in_turn is None:
+            by_turn[s.turn] = [s]
         else:
-            by_turn[turn_id] = list(sentences)
+            in_turn.append(s)
 
     # 1. Group turns into exchanges.
     groups: list[dict[str, Any]] = []
@@ -655,7 +669,9 @@ def _build(
         before: list[_Cluster] = []
         # the last run before the answer that asks something ("But that sounds like ..."
         # asks nothing itself: its answer goes on answering the question before it)
-        for first, _last in reversed([r for r in runs if r[0] < t.start]):
+        for first, _last in reversed(runs):
+            if first >= t.start:
+                continue
             before = [c for c in clusters if first <= c.start < t.start]
             if before:
                 break
@@ -732,7 +748,7 @@ def _units(doc: Transcript, turn: Turn, sentences: list[Sentence]) -> list[tuple
     again before a sentence that opens with a pointer."""
     text = doc.text
     split = _patterns()["split"]
-    cuts = {s.start for s in sentences if _ORDINAL_POINTER.match(s.text) or split.match(s.text)}
+    cuts = {s.start for s in sentences if split.match(s.text)}
     units: list[tuple[int, int]] = []
     pos = turn.start
     for line in turn.text.split("\n"):
@@ -843,7 +859,8 @@ def _answer(turn: Turn, a: int, b: int, text: str, cue: str) -> dict[str, Any]:
         "turn": turn.id,
         "start": a,
         "end": b,
-        "text": text[a:b],
+        # often the whole turn: its text, not a copy
+        "text": turn.text if a == turn.start and b == turn.end else text[a:b],
         "cue": cue,
         "clarity": None,
         "evasion": None,
