@@ -80,7 +80,7 @@ _TITLE_STOP = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedLabel:
     label: str
     generic: Office | None = None
@@ -95,7 +95,7 @@ class ParsedLabel:
     person: str | None = None  # a reporter's name beside an outlet: "NRK [Ingrid Bergan]"
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     """A speaker being built: every label and turn that belongs to one person."""
 
@@ -631,12 +631,13 @@ def _journalists(doc: Transcript, persons: dict[str, Person], kb: Knowledge) -> 
     """Names and outlets of reporters: self-introductions, the moderator's call, vocatives."""
     by_turn = {t.id: p for p in persons.values() for t in p.turns}
     turns = doc.turns
-    for i, turn in enumerate(turns):
-        p = by_turn.get(turn.id)
+    owner = [by_turn.get(t.id) for t in turns]  # each turn's person, by position
+    for i, p in enumerate(owner):
         if p is None or p.role != "journalist":
             continue
-        head = turn.text[:300]
-        m = _INTRO_IAM.match(head) or _INTRO_COMMA.match(head)
+        turn = turns[i]
+        # (endpos 300: as if matched in the turn's first 300 characters)
+        m = _INTRO_IAM.match(turn.text, 0, 300) or _INTRO_COMMA.match(turn.text, 0, 300)
         if m:
             name = m.group("name")
             outlet = m.group("outlet") if "outlet" in m.groupdict() else None
@@ -650,10 +651,11 @@ def _journalists(doc: Transcript, persons: dict[str, Person], kb: Knowledge) -> 
                     p.set("country", found[1], "outlet")
         if i > 0 and (p.name is None or p.outlet is None):
             prev = turns[i - 1]
-            prev_p = by_turn.get(prev.id)
+            prev_p = owner[i - 1]
             if prev_p is not None and prev_p.role in ("moderator", "principal"):
-                tail = prev.text[-200:]
-                calls = _CALL.finditer(tail) if _CALL_GUARD.search(tail) else ()
+                # the guard has no anchor: searching from 200 before the end is the tail's search
+                called = _CALL_GUARD.search(prev.text, len(prev.text) - 200)
+                calls = _CALL.finditer(prev.text[-200:]) if called else ()
                 for cm in calls:
                     who = cm.group("who") or cm.group("first")
                     if not who or kb.is_discourse(who.split()[0]):
@@ -666,7 +668,7 @@ def _journalists(doc: Transcript, persons: dict[str, Person], kb: Knowledge) -> 
                         p.set("name", who, "called on by name")
         if i + 1 < len(turns):
             nxt = turns[i + 1]
-            nxt_p = by_turn.get(nxt.id)
+            nxt_p = owner[i + 1]
             if nxt_p is not None and nxt_p.role == "principal":
                 vm = _VOCATIVE.match(nxt.text)
                 if vm:
