@@ -315,3 +315,32 @@ def test_classify_csv_bad_input(tmp_path):
     assert str(e.value).count(".") >= 1 and "\n" not in str(e.value)
     with pytest.raises(InputError, match="missing.csv"):
         classify_csv(tmp_path / "missing.csv", tmp_path / "out.csv")
+
+
+def test_guard_words_are_read_off_a_plain_group():
+    from podium.stages.clarity import _guard_words
+
+    assert _guard_words(r"(?:the|my)\s+(?:brief|talk\s+about)\s+(?:secretary|ambassador|white\s+house)") == (
+        "brief",
+        "talk",
+    )
+    assert _guard_words(r"x(?:abcd|efgh)?") == ()  # optional: a match may lack it
+    assert _guard_words(r"(?:abcd|efgh)|z") == ()  # alternatives at the top
+    assert _guard_words(r"(?:ab+cd|efgh)") == ()  # "abcd" is not sure to occur
+    assert _guard_words(r"(?:abcde?|fghi)") == ("abcd", "fghi")
+    assert _guard_words(r"(?i)(?:abcd|efgh)") == ()  # flags change what a word matches
+    assert _guard_words(r"(?=abcd)efgh") == ()
+
+
+def test_cue_without_anchor_is_searched_in_the_opening_only():
+    from podium.stages.clarity import cue_hits
+    from podium.words import cue_text
+
+    def free_hits(answer: str) -> list[str]:
+        low = cue_text(answer)
+        return [m for c, _, _, m in cue_hits(answer, low, 0, len(answer)) if not c.anchors]
+
+    opening = "The Secretary will address that tomorrow in Geneva."
+    assert free_hits(opening) == ["The Secretary will address"]
+    assert free_hits("We have been working on this. " * 12 + opening) == []  # past the opening
+    assert free_hits("The Secretary will announce that tomorrow.") == []  # no guard word

@@ -176,6 +176,51 @@ def _literal_runs(pattern: str) -> list[str]:
     return [" ".join(r.split()) for r in runs]
 
 
+def _guard_words(pattern: str) -> tuple[str, ...]:
+    """Words of which every match of a regex contains one, read off a group of alternatives
+    that is neither inside another group nor repeated: the words of three letters or more that
+    open its alternatives ("(?:brief|talk\\s+about)" → brief, talk), of the group with the
+    fewest (the fewest extra words for the automaton); () when the regex has no such group or
+    may match otherwise."""
+    if "(?" in pattern.replace("(?:", ""):
+        return ()  # flags, look-arounds, named or conditional groups: keep to plain regexes
+    tokens = re.findall(r"\\.|\[(?:\\.|[^\]])*\]|.", pattern, re.S)
+    best: tuple[str, ...] = ()
+    depth, alternatives = 0, [[]]
+    for k, tok in enumerate(tokens):
+        if tok == "|" and depth == 0:
+            return ()  # alternatives at the top: nothing is sure
+        if tok == ")":
+            depth -= 1
+            if depth == 0:
+                quantified = k + 1 < len(tokens) and tokens[k + 1] in ("?", "*", "+", "{")
+                words = tuple(dict.fromkeys(_opening_word(alt) for alt in alternatives))
+                if not quantified and min(map(len, words)) >= 3 and (not best or len(words) < len(best)):
+                    best = words
+                continue
+        if depth == 1 and tok == "|":
+            alternatives.append([])
+        elif depth >= 1:
+            alternatives[-1].append(tok)
+        if tok == "(":
+            if depth == 0:
+                alternatives = [[]]
+            depth += 1
+    return best
+
+
+def _opening_word(alternative: list[str]) -> str:
+    """The letters that open one alternative of a group (its tokens, "?:" skipped), less a
+    last letter that a quantifier makes optional."""
+    toks = alternative[2:] if alternative[:2] == ["?", ":"] else alternative
+    word = ""
+    for tok in toks:
+        if not (len(tok) == 1 and tok.isalpha()):
+            return word[:-1] if tok in ("?", "*", "+", "{") else word
+        word += tok
+    return word
+
+
 _MAX_ALTERNATIVES = 8
 
 
@@ -245,13 +290,21 @@ def cues() -> tuple[Cue, ...]:
     return parse_cues(data.read_text(encoding="utf-8"), "podium/knowledge/data/clarity_cues.txt")
 
 
+_CueIndex = tuple[Any, tuple[Cue, ...], re.Pattern[str] | None, tuple[tuple[Cue, bool], ...]]
+
+
 @functools.lru_cache(maxsize=1)
-def _cue_index() -> tuple[Any, tuple[Cue, ...], re.Pattern[str] | None, tuple[Cue, ...]]:
+def _cue_index() -> _CueIndex:
     """An automaton over the cues' anchor words, the cues tied to the answer's opening
     (``^``) with one regex that tries them all (see ``_all_at_once``), and the cues with no
-    sure anchor (searched in the opening only)."""
-    automaton = ahocorasick.Automaton()
+    sure anchor (searched in the opening only), each with whether it has guard words.
+
+    The automaton's value for a word is (word, the cues it anchors, the free cues it guards):
+    a free cue with guard words (``_guard_words``) is searched only when one of them occurs
+    in the opening, which the same automaton pass finds."""
+    plain = re.compile("").flags
     by_anchor: dict[str, list[Cue]] = {}
+    guarded_by: dict[str, list[int]] = {}
     opening, free = [], []
     for c in cues():
         if c.pattern.startswith("re:^"):
@@ -260,12 +313,18 @@ def _cue_index() -> tuple[Any, tuple[Cue, ...], re.Pattern[str] | None, tuple[Cu
             for anchor in c.anchors:
                 by_anchor.setdefault(anchor, []).append(c)
         else:
-            free.append(c)
-    for anchor, group in by_anchor.items():
-        automaton.add_word(anchor, (anchor, tuple(group)))
-    if by_anchor:
+            guards = _guard_words(c.regex.pattern) if c.regex.flags == plain else ()
+            for word in guards:
+                guarded_by.setdefault(word, []).append(len(free))
+            free.append((c, bool(guards)))
+    automaton = ahocorasick.Automaton()
+    for word in {**by_anchor, **guarded_by}:
+        automaton.add_word(word, (word, tuple(by_anchor.get(word, ())), tuple(guarded_by.get(word, ()))))
+    if by_anchor or guarded_by:
         automaton.make_automaton()
-    return (automaton if by_anchor else None), tuple(opening), _all_at_once(opening), tuple(free)
+    else:
+        automaton = None
+    return automaton, tuple(opening), _all_at_once(opening), tuple(free)
 
 
 def _all_at_once(opening: list[Cue]) -> re.Pattern[str] | None:
@@ -336,7 +395,12 @@ def _clamped(confidence: float) -> float:
 def cue_hits(text: str, low: str, start: int, end: int) -> list[tuple[Cue, int, int, str]]:
     """Every cue in the answer ``text[start:end]`` (``low`` is ``cue_text(text)``), once, with
     where it matched and the answer's own words."""
-    automaton, opening, at_once, free = _cue_index()
+    return _cue_hits(_cue_index(), text, low, start, end)
+
+
+def _cue_hits(index: _CueIndex, text: str, low: str, start: int, end: int) -> list[tuple[Cue, int, int, str]]:
+    """``cue_hits`` with the cue index given (the stage looks it up once per document)."""
+    automaton, opening, at_once, free = index
     hits = []
     if at_once is None:
         for c in opening:
@@ -348,21 +412,27 @@ def cue_hits(text: str, low: str, start: int, end: int) -> list[tuple[Cue, int, 
             if a >= 0:
                 hits.append((c, a, b, text[a:b].strip()))
     head = min(end, start + _HEAD)
-    for c in free:
+    uses: dict[str, list[int]] = {}
+    groups: dict[str, tuple[Cue, ...]] = {}
+    unlocked: set[int] = set()  # the free cues one of whose guard words is in the opening
+    if automaton is not None and end > start:
+        # iter() over a slice: given start/end it still reads the whole document on every call
+        for last, (anchor, group, guards) in automaton.iter(low[start:end]):
+            if guards and start + last < head:
+                unlocked.update(guards)
+            if not group:
+                continue
+            first = start + last - len(anchor) + 1
+            if first > 0 and (low[first - 1].isalnum() or low[first - 1] in "'_"):
+                continue
+            uses.setdefault(anchor, []).append(first)
+            groups[anchor] = group
+    for i, (c, guarded) in enumerate(free):
+        if guarded and i not in unlocked:
+            continue  # no match can lack all its guard words
         m = _find(c.regex, low, start, head)
         if m is not None:
             hits.append((c, m.start(), m.end(), text[m.start() : m.end()].strip()))
-    if automaton is None or end <= start:
-        return hits
-    uses: dict[str, list[int]] = {}
-    groups: dict[str, tuple[Cue, ...]] = {}
-    # iter() over a slice: given start/end it still reads the whole document on every call
-    for last, (anchor, group) in automaton.iter(low[start:end]):
-        first = start + last - len(anchor) + 1
-        if first > 0 and (low[first - 1].isalnum() or low[first - 1] in "'_"):
-            continue
-        uses.setdefault(anchor, []).append(first)
-        groups[anchor] = group
     for anchor, firsts in uses.items():
         for c in groups[anchor]:
             # "the answer is" says little deep in a long answer
@@ -508,6 +578,7 @@ def _is_span(text: str, a: int, b: int, part: Any) -> bool:
 def clarity(doc: Transcript, ctx: Context) -> None:
     text = doc.text
     low = cue_text(text) if doc.exchanges else ""
+    index = _cue_index()
     hits_of: dict[tuple[int, int], list] = {}  # an answer shared by several sub-questions
     for ex in doc.exchanges:
         for sq in ex.get("sub_questions") or ():
@@ -524,7 +595,7 @@ def clarity(doc: Transcript, ctx: Context) -> None:
                 ):
                     hits = hits_of.get((a, b))
                     if hits is None:
-                        hits = hits_of[a, b] = cue_hits(text, low, a, b)
+                        hits = hits_of[a, b] = _cue_hits(index, text, low, a, b)
                     evasion, confidence, cue = _verdict(question, low, a, b, hits)
                     confidence = _clamped(confidence)
                 else:
