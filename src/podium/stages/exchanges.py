@@ -168,7 +168,7 @@ _CALL = re.compile(
 )
 # (?i:to|for) spelled so that the pattern opens with a character class: the regex engine
 # then skips straight to the t's and f's instead of trying the words at every position.
-_TO_OR_FOR = r"[TtFf](?:(?<=[Tt])[Oo]|(?<=[Ff])[Oo][Rr])"
+_TO_OR_FOR = r"[TtFf][Oo](?:(?<=[Tt].)|(?<=[Ff].)[Rr])"  # (the "o" first: most t's have none)
 
 
 @functools.lru_cache(maxsize=1)
@@ -194,13 +194,17 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"[QqOo](?:(?<=[Qq])uestions?|(?<=[Oo])ne)\s+(?:is\s+)?(?:to|for)\s+{who}"
         ),
         "group": re.compile(rf"^(?:the\s+)?(?:{_trie_alternation(cues['group'])})$", re.I),
+        # The lookahead holds wherever a branch can match (their first letters in any case, or
+        # the start): the other positions, most of them, are let go after one test instead of
+        # every branch.
         "explicit": re.compile(
-            rf"(?P<cue>\b(?:[Qq]uestions?|[Oo]ne)\s+(?:is\s+)?(?:to|for)\s+(?P<who>{who}))"
+            r"(?=(?i:[qofstnla,;:])|^)"
+            rf"(?:(?P<cue>\b(?:[Qq]uestions?|[Oo]ne)\s+(?:is\s+)?(?:to|for)\s+(?P<who>{who}))"
             rf"|(?:^|[,;:]\s+|\b(?i:first|second|third|next|finally|lastly|also|and|then|now),?\s+)"
             rf"(?P<cue2>(?i:for|to)\s+(?P<who2>{who}))(?=\s*[,:.?;]|\s*$)"
             # "First for you, Dr. Jha, and then ...", "And then, for you, Karine:"
             rf"|(?P<cue3>\b(?i:for|to)\s+you(?:\s+too)?\s*,\s*"
-            rf"(?P<who3>(?:{_HON}\s+)?(?:{_CAP}\s+){{0,2}}{_CAP}))"
+            rf"(?P<who3>(?:{_HON}\s+)?(?:{_CAP}\s+){{0,2}}{_CAP})))"
         ),
         "asks": re.compile(
             _LEAD
