@@ -144,6 +144,47 @@ def test_cue_file_parses():
     assert "# version: 2" in text
 
 
+def test_cue_tries_match_as_the_alternations_do():
+    # The follow-up cue is read from the match: the trie must pick the phrase the plain
+    # alternation (longest first) picks, at every phrase and every shorter phrase it opens with.
+    import re
+
+    from podium.stages.exchanges import _alternation, _patterns
+
+    cues = load_cues()
+    plain = re.compile(
+        rf"^(?:[—–-]+|\.\.\.|…)?\s*(?:{_alternation(cues['follow_up'])})\b", re.I
+    )
+    trie = _patterns()["follow_up"]
+    texts = [p + tail for p in cues["follow_up"] for tail in ("", " that", "s", ", and", "’s it")]
+    texts += ["— Just to follow-up on that", "So you’re saying no?", "And so on", "Butter"]
+    for text in texts:
+        a, b = plain.match(text), trie.match(text)
+        assert (a and a.group(0)) == (b and b.group(0)), text
+    group = re.compile(rf"^(?:the\s+)?(?:{_alternation(cues['group'])})$", re.I)
+    for text in [*cues["group"], "the two leaders", "both", "both of them", "all of you too"]:
+        assert bool(group.match(text)) == bool(_patterns()["group"].match(text)), text
+
+    # The explicit-cue pattern's opening lookahead only lets go of positions no branch can
+    # start at: the matches are those of the pattern without it.
+    explicit = _patterns()["explicit"]
+    lookahead = "(?=(?i:[qofstnla,;:])|^)(?:"
+    assert explicit.pattern.startswith(lookahead) and explicit.pattern.endswith(")")
+    bare = re.compile(explicit.pattern[len(lookahead) : -1])
+    for text in [
+        "My question is to Dr. Fauci, because Brazil is now having the worst time.",
+        "First, for you, Mr. President: will you go?",
+        "And then, for you, Karine: when?",
+        "A question for both ministers.",
+        "For the Chancellor, one question: when?",
+        "Second, ſecond to the Secretary; to Minister Lavrov.",
+        "Thank you. One for Secretary Pompeo and one for Minister Lavrov.",
+    ]:
+        assert [(m.span(), m.groupdict()) for m in explicit.finditer(text)] == [
+            (m.span(), m.groupdict()) for m in bare.finditer(text)
+        ], text
+
+
 # -- small shapes -------------------------------------------------------------------------------
 
 BRIEFING = """Press Briefing by Press Secretary Jen Psaki, March 2, 2021
