@@ -201,16 +201,15 @@ class Matcher:
         self._spells: dict[str, tuple[Official, ...]] = {}
         self._spells_in: dict[tuple[str, str | None], tuple[tuple[Official, ...], bool]] = {}
         self._office_kinds: dict[str, str | None] = {}
-        # Found per sentence, where it matters (see points_back), not by the automaton; grouped
-        # by their rarest word, which is looked for first.
-        back: dict[str, list[str]] = {}
-        for t in kb.issue_terms:
-            if t.issue == "previous":
-                for form in expand_phrase(t.phrase):
-                    words = form.rstrip("*").lower().split()
-                    key = " " + words[-1] if len(words) > 1 else " " + words[0]
-                    back.setdefault(key, []).append(" " + " ".join(words))
-        self._back = tuple((k, tuple(dict.fromkeys(v))) for k, v in back.items())
+        # Found per sentence, where it matters (see points_back), not by the automaton: one
+        # regex over the phrases, shared beginnings written once (" th(?:is|at) ...").
+        back = {
+            " " + " ".join(form.rstrip("*").lower().split())
+            for t in kb.issue_terms
+            if t.issue == "previous"
+            for form in expand_phrase(t.phrase)
+        }
+        self._back = re.compile(_alternatives(sorted(back)) if back else "(?!)")
 
         def ranked(*groups: Iterable[Term]) -> tuple[Term, ...]:
             terms = dict.fromkeys(t for g in groups for t in g)  # file order kept among equals
@@ -348,13 +347,7 @@ class Matcher:
 
     def points_back(self, sentence: str) -> bool:
         """Whether ``sentence`` points back to the issue just discussed ("on this issue")."""
-        low = " " + sentence.lower()
-        for word, phrases in self._back:  # "this", "that": most sentences have neither
-            if word in low:
-                for phrase in phrases:
-                    if phrase in low:
-                        return True
-        return False
+        return self._back.search(" " + sentence.lower()) is not None
 
     def office_kind(self, office: str) -> str | None:
         """``Knowledge.office_kind``, remembered (titles and offices recur)."""
@@ -469,6 +462,24 @@ def _spaced(text: str) -> str:
         if c in text:
             text = text.replace(c, " ")
     return text
+
+
+def _alternatives(phrases: Iterable[str]) -> str:
+    """A regex for any of ``phrases``, as a trie: a common beginning is tried once."""
+    by_first: dict[str, list[str]] = {}
+    ends_here = False
+    for p in phrases:
+        if p:
+            by_first.setdefault(p[0], []).append(p[1:])
+        else:
+            ends_here = True
+    branches = [re.escape(c) + _alternatives(rest) for c, rest in by_first.items()]
+    if not branches:
+        return ""
+    found = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends_here:  # a phrase ends where a longer one goes on
+        found = "(?:" + found + ")?"
+    return found
 
 
 def _abbreviation_ok(text: str, start: int, end: int) -> bool:
