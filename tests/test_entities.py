@@ -216,6 +216,26 @@ def test_points_back(kb):
     assert kb.matcher.points_back("On this we both agree.")
     assert kb.matcher.points_back("You can see we have some disagreements on this issue.")
     assert not kb.matcher.points_back("We discussed Syria.")
+    assert kb.matcher.points_back("IN THAT REGARD, we agree.")  # any case
+    assert not kb.matcher.points_back("On thin ice.")
+
+
+def test_alternatives_is_a_trie_of_the_phrases():
+    import re
+
+    from podium.knowledge.matcher import _alternatives
+
+    found = re.compile(_alternatives(["ab", "abc", "b", "a b", "a.c"]))
+    assert [bool(found.fullmatch(x)) for x in ["ab", "abc", "b", "a b", "a.c"]] == [True] * 5
+    assert not any(found.fullmatch(x) for x in ["a", "abd", "axc", ""])
+
+
+def test_spells_in_an_office_kind(kb):
+    spells, several = kb.matcher.spells_in("Clinton", None)
+    assert several and {s.id for s in spells} == {"bill_clinton", "hillary_clinton"}
+    spells, several = kb.matcher.spells_in("Clinton", "foreign_minister")
+    assert not several and [s.id for s in spells] == ["hillary_clinton"]
+    assert kb.matcher.spells_in("Lavrov", "head_of_state") == ((), False)
 
 
 # --------------------------------------------------------------------------------------------
