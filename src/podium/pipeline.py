@@ -9,9 +9,7 @@ passing a ``Stage`` object; there is no mutable global registry.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
@@ -110,26 +108,6 @@ class Pipeline:
 
     def __call__(self, doc: Transcript, ctx: Context | None = None) -> Transcript:
         ctx = ctx or Context(knowledge=default_knowledge())
-        with collector_paused():
-            for s in self.stages:
-                s(doc, ctx)
+        for s in self.stages:
+            s(doc, ctx)
         return doc
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while one document is analysed.
-
-    The stages make tens of thousands of short-lived objects per document and no reference
-    cycles (reference counting frees them all), so every collection the allocations trigger
-    finds nothing and only walks the knowledge base and the document again: a quarter of the
-    pipeline's time. Collections resume when the document is done (one document's cyclic
-    garbage, if any, waits until then); a collector the caller had disabled stays disabled.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
