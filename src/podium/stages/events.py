@@ -461,7 +461,11 @@ _NEGATORS = frozenset(
     "not never no nor neither without cannot unable fail fails failed failing".split()
 )
 # Every word ``_negator`` can return contains one of these (a quick test before it runs).
-_NEGATION_HINT = re.compile(r"n't|\b(?:not|never|no|nor|neither|without|cannot|unable|fail)")
+# (It opens with a character class, so the engine skips ahead to a candidate letter.)
+_NEGATION_HINT = re.compile(
+    r"[nwcuf](?:(?<=n)'t|(?<!\w.)(?:(?<=n)(?:ot|ever|o|or|either)|(?<=w)ithout|(?<=c)annot|"
+    r"(?<=u)nable|(?<=f)ail))"
+)
 _MODALS = frozenset("would could might should may".split())
 _FUTURE = re.compile(
     r"(?:\b(?:will|shall|gonna|going to|about to|plans? to|planning to|intends? to)|'ll)\b"
@@ -886,7 +890,7 @@ def _decide(
     hits: list[_Hit],
     resolve: Resolve,
     speaker_country: str | None,
-    named: Callable[[], list[Mention]] | None = None,
+    named: Callable[[int], list[Mention]] | None = None,
 ) -> EventGuess | None:
     if low.rstrip().endswith("?"):
         return None  # a question states no act
@@ -958,7 +962,8 @@ def _decide(
         cue_type = "AGREE"  # "will provide aid", "offered to negotiate"
     mutual = (h.cue.mutual and cue_type == h.cue.type) or cue_type in MUTUAL_TYPES
 
-    found = named() if named is not None else mentions(sentence, resolve)
+    # (first-person words after the cue never act in it: the stage's ``named`` leaves them out)
+    found = named(h.start) if named is not None else mentions(sentence, resolve)
     source, target = _actors(low, found, h.start, h.end, mutual)
     if h.cue.other and (source is None or source.first_person):
         # "we must…": no demand; the sentence may still state something else
@@ -1006,7 +1011,7 @@ def _decide(
         target_text=target.text if target else None,
         first_person=first_person,
         mutual=mutual,
-        places=tuple(dict.fromkeys(m.code for m in found if m.code)),
+        places=tuple(dict.fromkeys([m.code for m in found if m.code])),
     )
 
 
@@ -1057,10 +1062,13 @@ def _first(item: tuple) -> int:
     return item[0]
 
 
-def _with_first_person(text: str, named: list[Mention]) -> list[Mention]:
-    """A sentence's named mentions with its first-person words (found here: only the
-    sentences that state an act need them)."""
-    mine = [Mention(m.start(), m.end(), m.group(0), None, True) for m in _FIRST_PERSON.finditer(text)]
+def _with_first_person(text: str, named: list[Mention], until: int) -> list[Mention]:
+    """A sentence's named mentions with its first-person words up to ``until`` (found here:
+    only the sentences that state an act need them, and only before the act's cue)."""
+    mine = [
+        Mention(m.start(), m.end(), m.group(0), None, True)
+        for m in _FIRST_PERSON.finditer(text, 0, until)
+    ]
     if not named:
         return mine
     if not mine:
