@@ -201,12 +201,6 @@ class CueTable:
     # " anchor " → (_Entry, ...), matched against the scan text (see _scan_text), where every
     # word stands between spaces
     automaton: ahocorasick.Automaton
-    anchors: tuple[int, ...]  # each cue's anchor segment
-    # per cue and segment: first word → the segment's spellings, and last word → spellings
-    forward: tuple[tuple[dict[str, tuple[str, ...]], ...], ...]
-    backward: tuple[tuple[dict[str, tuple[str, ...]], ...], ...]
-    # per cue: for each other segment, a string every spelling of it contains (a quick test)
-    needles: tuple[tuple[str, ...], ...]
 
 
 # Very frequent words make poor anchors: each occurrence costs a check.
@@ -281,7 +275,7 @@ def build_table(cues: tuple[Cue, ...]) -> CueTable:
             ),
         )
     automaton.make_automaton()
-    return CueTable(cues, automaton, anchors, forward, backward, needles)
+    return CueTable(cues, automaton)
 
 
 @functools.lru_cache(maxsize=4)
@@ -380,7 +374,7 @@ class _Hit(NamedTuple):
     cue: Cue
 
 
-_Raw = tuple[int, tuple[tuple[int, int, int, bool], ...]]  # (end of the key, entries)
+_Raw = tuple[int, tuple[_Entry, ...]]  # (end of the key, the entries of the key)
 
 
 def _scan(scan: str, table: CueTable, lo: int = 0, hi: int | None = None) -> list[_Raw]:
@@ -415,7 +409,7 @@ def _gapped_span(
     return first, end
 
 
-def _hits(low: str, raw: list[_Raw], shift: int, table: CueTable) -> list[_Hit]:
+def _hits(low: str, raw: list[_Raw], shift: int) -> list[_Hit]:
     """The cues of ``low`` from its anchors (``raw`` positions minus ``shift`` are offsets
     into ``low``), gaps checked, blocking phrases and the cues inside them removed."""
     found: list[_Hit] = []
@@ -880,7 +874,7 @@ def classify(
     """
     table = table or cue_table()
     low = cue_text(sentence)
-    hits = _hits(low, _scan(_scan_text(low), table), 1, table)
+    hits = _hits(low, _scan(_scan_text(low), table), 1)
     if not hits:
         return None
     return _decide(sentence, low, hits, resolve or _default_resolver(), speaker_country)
@@ -1134,7 +1128,7 @@ def events(doc: Transcript, ctx: Context) -> None:
         s, speaker = said[i]
         home = speaker.country or fallback_home
         low = lowered[s.start : s.end]
-        hits = _hits(low, group, starts[i], table)
+        hits = _hits(low, group, starts[i])
         if not hits:
             continue
         found_names = (
