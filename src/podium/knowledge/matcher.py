@@ -313,18 +313,7 @@ class Matcher:
         names: list[tuple[int, int, Reading, Reading | None]] = []
         issues: list[tuple[int, tuple[str, ...]]] = []
         add_name, add_issue = names.append, issues.append
-        n = len(text)
-        # ``_matches`` written out: this loop runs once per match of every text.
-        for end, p in self._automaton.iter_long(" " + _spaced(text)):
-            if end < n and text[end].isalnum():
-                reading = p.open
-                if reading is None:
-                    continue
-            else:
-                reading = p.exact
-            start = end - p.length
-            if p.abbreviation and not _abbreviation_ok(text, start, end):
-                continue
+        for start, end, p, reading in self._matches(text):
             nested = p.nested
             if not nested:
                 if reading.kind == "issue":
