@@ -167,7 +167,7 @@ _END_MARK_LAST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ#/me")
 def may_end_an_end_mark(text: str, end: int) -> bool:
     """Whether the character before ``end`` can be the last of an end mark: a cheap test that
     rules out most paragraphs (which end in "?", a quotation mark or most words before a full
-    stop) before ``RUN_IN_END`` is searched for."""
+    stop) before ``RUN_IN_END_AFTER_STOP`` is searched for."""
     last = text[end - 1 : end]
     if last in _END_MARK_LAST or last.isdecimal():
         return True
